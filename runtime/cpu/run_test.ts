@@ -1,0 +1,51 @@
+// Unit tests of the execution loop on hand-assembled code.
+import assert from "node:assert/strict";
+import { Memory } from "../memory/memory.ts";
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from "../memory/vma.ts";
+import { CodeCache, run } from "./run.ts";
+import { Cpu, STOP_FAULT, STOP_SYSCALL } from "./state.ts";
+
+function machine(code: number[]): { cpu: Cpu; cache: CodeCache } {
+  const mem = new Memory();
+  mem.map(0x400000, 0x1000, PROT_READ | PROT_EXEC);
+  mem.poke(0x400000, new Uint8Array(code));
+  mem.map(0x7fff0000, 0x10000, PROT_READ | PROT_WRITE);
+  const cpu = new Cpu(mem);
+  cpu.rip = 0x400000;
+  cpu.setReg(4, 0x7fff8000);
+  return { cpu, cache: new CodeCache(cpu) };
+}
+
+Deno.test("run() executes mov/add/loop and stops at syscall", () => {
+  // mov ecx, 10; xor eax, eax; L: add rax, rcx; loop L; syscall
+  const { cpu, cache } = machine([
+    0xb9, 10, 0, 0, 0, 0x31, 0xc0, 0x48, 0x01, 0xc8, 0xe2, 0xfb, 0x0f, 0x05,
+  ]);
+  assert.equal(run(cpu, cache, 1000), STOP_SYSCALL);
+  assert.equal(cpu.reg(0), 55);
+  assert.equal(cpu.rip, 0x40000e);
+});
+
+Deno.test("run() turns a call/ret pair and push/pop into the right stack effects", () => {
+  // call +1; syscall(after ret); f: push rbx? -> here: e8 01 00 00 00 ; 0f 05 ; c3 (ret at +7)
+  const { cpu, cache } = machine([0xe8, 0x02, 0, 0, 0, 0x0f, 0x05, 0x53, 0x5b, 0xc3]);
+  assert.equal(run(cpu, cache, 100), STOP_SYSCALL);
+  assert.equal(cpu.rip, 0x400007);
+  assert.equal(cpu.reg(4), 0x7fff8000);
+});
+
+Deno.test("run() reports an unknown opcode as SIGILL at its address", () => {
+  const { cpu, cache } = machine([0x90, 0x0f, 0x0b]);
+  assert.equal(run(cpu, cache, 100), STOP_FAULT);
+  assert.equal(cpu.faultSignal, 4);
+  assert.equal(cpu.rip, 0x400001);
+});
+
+Deno.test("run() reports a write to unmapped memory as SIGSEGV with its address", () => {
+  // mov [0x1000], eax  -> 89 04 25 00 10 00 00
+  const { cpu, cache } = machine([0x89, 0x04, 0x25, 0x00, 0x10, 0, 0]);
+  assert.equal(run(cpu, cache, 100), STOP_FAULT);
+  assert.equal(cpu.faultSignal, 11);
+  assert.equal(cpu.faultAddr, 0x1000);
+  assert.equal(cpu.faultCode, 1);
+});
