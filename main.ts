@@ -1,0 +1,191 @@
+// supervisor CLI: a thin layer over mod.ts. `supervisor run [options] PROGRAM [ARGS...]` runs an
+// x86-64 Linux program under the interpreter and exits with its status (128+N if killed by
+// signal N). Errors go to stderr prefixed "supervisor:".
+
+import { LoadError, runProgram } from "./mod.ts";
+
+const VERSION = "0.1.0";
+
+const MAIN_HELP = `usage: supervisor COMMAND [OPTIONS]
+
+Runs unmodified x86-64 Linux programs under its own interpreter.
+
+commands:
+  run PROGRAM [ARGS...]   run a program in the foreground (see: supervisor run --help)
+  help                    show this help
+  version                 print the version
+
+options:
+  -h, --help              show this help
+  -V, --version           print the version`;
+
+const RUN_HELP = `usage: supervisor run [OPTIONS] PROGRAM [ARGS...]
+
+Runs PROGRAM (a static or dynamically linked x86-64 Linux executable) as a guest. Its stdin,
+stdout and stderr are the supervisor's; the supervisor exits with the guest's exit status, or
+128+N when the guest was killed by signal N. Options end at PROGRAM (or at "--").
+
+options:
+  --root DIR       make DIR the guest's "/" (default: the host's "/")
+  --cwd DIR        guest working directory (default: the current directory, or "/" with --root)
+  --env K=V        set an environment variable (repeatable)
+  --unset K        remove an environment variable (repeatable)
+  --clear-env      start from an empty environment instead of the supervisor's
+  --strace         print every syscall to stderr as strace does
+  --stats          print instructions retired, time and MIPS to stderr at exit
+  -h, --help       show this help
+
+exit status:
+  the guest's status; 128+N if it died of signal N; 126 if PROGRAM cannot be executed
+  (not an x86-64 ELF, malformed, permission denied); 127 if it was not found; 2 on bad usage.`;
+
+class UsageError extends Error {}
+
+interface RunOptions {
+  root?: string;
+  cwd?: string;
+  env: Map<string, string>;
+  strace: boolean;
+  stats: boolean;
+  program: string;
+  args: string[];
+}
+
+function parseRun(argv: string[]): RunOptions | "help" {
+  const env = new Map<string, string>();
+  for (const [k, v] of Object.entries(Deno.env.toObject())) env.set(k, v);
+  const o: RunOptions = { env, strace: false, stats: false, program: "", args: [] };
+  let k = 0;
+  const value = (name: string): string => {
+    const v = argv[++k];
+    if (v === undefined) throw new UsageError(`option ${name} needs a value`);
+    return v;
+  };
+  for (; k < argv.length; k++) {
+    let a = argv[k];
+    let inline: string | undefined;
+    if (a.startsWith("--") && a.includes("=")) {
+      inline = a.slice(a.indexOf("=") + 1);
+      a = a.slice(0, a.indexOf("="));
+    }
+    const val = (name: string) => inline ?? value(name);
+    if (a === "--") {
+      k++;
+      break;
+    }
+    if (!a.startsWith("-") || a === "-") break;
+    switch (a) {
+      case "-h":
+      case "--help":
+        return "help";
+      case "--root":
+        o.root = val(a);
+        break;
+      case "--cwd":
+        o.cwd = val(a);
+        break;
+      case "--env": {
+        const kv = val(a);
+        const eq = kv.indexOf("=");
+        if (eq <= 0) throw new UsageError(`--env takes K=V, got '${kv}'`);
+        env.set(kv.slice(0, eq), kv.slice(eq + 1));
+        break;
+      }
+      case "--unset":
+        env.delete(val(a));
+        break;
+      case "--clear-env":
+        env.clear();
+        break;
+      case "--strace":
+        o.strace = true;
+        break;
+      case "--stats":
+        o.stats = true;
+        break;
+      default:
+        throw new UsageError(`unknown option '${argv[k]}' (see: supervisor run --help)`);
+    }
+  }
+  if (k >= argv.length) throw new UsageError("run needs a PROGRAM (see: supervisor run --help)");
+  o.program = argv[k];
+  o.args = argv.slice(k + 1);
+  return o;
+}
+
+async function commandRun(argv: string[]): Promise<number> {
+  const o = parseRun(argv);
+  if (o === "help") {
+    console.log(RUN_HELP);
+    return 0;
+  }
+  if (o.root !== undefined) {
+    try {
+      if (!Deno.statSync(o.root).isDirectory) {
+        throw new UsageError(`--root ${o.root}: not a directory`);
+      }
+      o.root = Deno.realPathSync(o.root);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`--root ${o.root}: no such directory`);
+    }
+  }
+  const started = performance.now();
+  const result = await runProgram(o.program, [o.program, ...o.args], {
+    env: [...o.env].map(([k, v]) => `${k}=${v}`),
+    root: o.root,
+    cwd: o.cwd,
+    strace: o.strace,
+  });
+  if (o.stats) {
+    const seconds = (performance.now() - started) / 1000;
+    const mips = result.instructions / seconds / 1e6;
+    console.error(
+      `supervisor: stats: instructions=${result.instructions} seconds=${seconds.toFixed(3)} mips=${
+        mips.toFixed(1)
+      }`,
+    );
+  }
+  const s = result.status;
+  return s.signal !== undefined ? 128 + s.signal : s.code ?? 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "run":
+      return await commandRun(rest);
+    case undefined:
+    case "help":
+    case "-h":
+    case "--help":
+      console.log(MAIN_HELP);
+      return command === undefined ? 2 : 0;
+    case "version":
+    case "-V":
+    case "--version":
+      console.log(`supervisor ${VERSION}`);
+      return 0;
+    default:
+      throw new UsageError(`unknown command '${command}' (see: supervisor --help)`);
+  }
+}
+
+if (import.meta.main) {
+  let status: number;
+  try {
+    status = await main(Deno.args);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`supervisor: ${e.message}`);
+      status = 2;
+    } else if (e instanceof LoadError) {
+      console.error(`supervisor: ${e.message}`);
+      status = e.errno === 2 ? 127 : 126;
+    } else {
+      console.error(`supervisor: internal error: ${e instanceof Error ? e.stack : e}`);
+      status = 70;
+    }
+  }
+  Deno.exit(status);
+}

@@ -1,0 +1,184 @@
+// One guest process: its CPU, memory, code cache and kernel state (descriptors, filesystem view,
+// signals, credentials, identity), and the loop that runs guest code and serves its syscalls.
+//
+// The loop runs the interpreter until a safepoint (runtime/cpu/run.ts), then: serves a syscall,
+// turns a CPU fault into its signal, fires timers, delivers pending signals, and now and then
+// yields to the host event loop so asynchronous work (stdin, IPC, timers) can progress.
+
+import { CodeCache, run } from "../cpu/run.ts";
+import { Cpu, STOP_FAULT, STOP_SYSCALL } from "../cpu/state.ts";
+import { Memory, PageFault } from "../memory/memory.ts";
+import { Args, SYSCALLS } from "../syscalls/table.ts";
+import { EFAULT, EIO, ENOSYS } from "./errno.ts";
+import { FdTable } from "./files.ts";
+import { SignalState } from "./signals.ts";
+import { Strace } from "./strace.ts";
+
+/** How a process ended: an exit code, or the signal that killed it. */
+export interface ExitStatus {
+  code?: number;
+  signal?: number;
+  core?: boolean;
+}
+
+/** The guest's view of the filesystem. */
+export interface FsState {
+  /** Host directory that is the guest's `/` (absolute, no trailing slash except for "/"). */
+  root: string;
+  /** Guest working directory (absolute guest path). */
+  cwd: string;
+  umask: number;
+}
+
+export interface Credentials {
+  uid: number;
+  euid: number;
+  suid: number;
+  gid: number;
+  egid: number;
+  sgid: number;
+  groups: number[];
+}
+
+/** Options a process is started with (the CLI's `run` options, minus the program). */
+export interface ProcessOptions {
+  root?: string;
+  strace?: boolean | ((line: string) => void);
+}
+
+const SLICE_BLOCKS = 4096;
+const YIELD_MS = 40;
+
+export class Process {
+  readonly mem: Memory;
+  readonly cpu: Cpu;
+  readonly cache: CodeCache;
+  readonly args: Args;
+  fds = new FdTable();
+  signals = new SignalState();
+  fs: FsState;
+  cred: Credentials;
+  pid = 1;
+  ppid = 0;
+  pgid = 1;
+  sid = 1;
+  tid = 1;
+  /** Guest path of the running executable (/proc/self/exe), argv and envp as loaded. */
+  exePath = "";
+  hostExePath = "";
+  argv: string[] = [];
+  /** Program break: start (end of the data segment) and current value. */
+  brkStart = 0;
+  brk = 0;
+  /** clear_child_tid address (set_tid_address) and robust list head. */
+  clearChildTid = 0;
+  robustList = 0;
+  robustListLen = 0;
+  /** Resource limits: [soft, hard] by RLIMIT_* number (Infinity for RLIM_INFINITY). */
+  rlimits: [number, number][] = [];
+  /** Set when the process has ended. */
+  exitStatus: ExitStatus | undefined;
+  strace: Strace | undefined;
+  /** Process start time (ms, performance.now()) for times(), /proc. */
+  readonly startTime = performance.now();
+  /** Guest-visible name (prctl PR_SET_NAME, /proc/self/comm). */
+  comm = "";
+
+  constructor(options: ProcessOptions = {}) {
+    this.mem = new Memory();
+    this.cpu = new Cpu(this.mem);
+    this.cache = new CodeCache(this.cpu);
+    this.cache.onInternalError = (e, insn) => {
+      const what = e instanceof Error ? e.stack ?? e.message : String(e);
+      console.error(
+        `supervisor: internal error executing '${insn.name}' at 0x${
+          insn.addr.toString(16)
+        }: ${what}`,
+      );
+    };
+    this.args = new Args(this);
+    this.fs = { root: options.root ?? "/", cwd: "/", umask: 0o022 };
+    let uid = 0, gid = 0;
+    try {
+      uid = Deno.uid() ?? 0;
+      gid = Deno.gid() ?? 0;
+    } catch { /* not available on this host */ }
+    this.cred = { uid, euid: uid, suid: uid, gid, egid: gid, sgid: gid, groups: [gid] };
+    if (options.strace) {
+      this.strace = new Strace(typeof options.strace === "function" ? options.strace : undefined);
+    }
+  }
+
+  /** Ends the process (exit_group, or a fatal signal). */
+  exit(status: ExitStatus): void {
+    if (this.exitStatus) return;
+    this.exitStatus = status;
+    this.cpu.stopRequest = true;
+    this.fds.closeAll(this);
+  }
+
+  /** Runs the guest until it exits; returns how it ended. */
+  async runUntilExit(): Promise<ExitStatus> {
+    const cpu = this.cpu;
+    let lastYield = performance.now();
+    while (this.exitStatus === undefined) {
+      const why = run(cpu, this.cache, SLICE_BLOCKS);
+      if (why === STOP_SYSCALL) {
+        const r = this.syscall();
+        if (r !== undefined) await r;
+      } else if (why === STOP_FAULT) {
+        this.signals.fault(this, cpu.faultSignal, cpu.faultCode, cpu.faultAddr);
+      }
+      if (this.exitStatus !== undefined) break;
+      this.signals.safepoint(this);
+      const now = performance.now();
+      if (now - lastYield > YIELD_MS) {
+        lastYield = now;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    }
+    return this.exitStatus!;
+  }
+
+  /** Serves the syscall the guest just issued (number in rax). */
+  syscall(): Promise<void> | undefined {
+    const cpu = this.cpu;
+    const nr = cpu.lo[0] >>> 0;
+    const row = cpu.hi[0] === 0 ? SYSCALLS[nr] : undefined;
+    cpu.setReg(11, 0x202 | (cpu.df ? 0x400 : 0)); // r11 = rflags, as SYSCALL leaves it
+    if (!row) {
+      this.strace?.unknown(this, nr);
+      cpu.setReg(0, -ENOSYS);
+      return undefined;
+    }
+    this.strace?.enter(this, row);
+    let result;
+    try {
+      result = row.handler(this, this.args);
+    } catch (e) {
+      result = this.handlerError(e, row.name);
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (r) => this.finishSyscall(row.name, r),
+        (e) => this.finishSyscall(row.name, this.handlerError(e, row.name)),
+      );
+    }
+    this.finishSyscall(row.name, result);
+    return undefined;
+  }
+
+  private finishSyscall(name: string, result: number | undefined): void {
+    if (result !== undefined) this.cpu.setReg(0, result);
+    this.strace?.leave(this, name, result);
+  }
+
+  /** Turns an exception out of a handler into an errno: guest memory faults are EFAULT. */
+  private handlerError(e: unknown, name: string): number {
+    if (e instanceof PageFault) return -EFAULT;
+    console.error(
+      `supervisor: internal error in syscall ${name}: ${e instanceof Error ? e.stack : e}`,
+    );
+    return -EIO;
+  }
+}
