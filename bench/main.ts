@@ -21,7 +21,7 @@ export interface BenchOptions {
 type Suite = (options: BenchOptions) => Promise<BenchRow[]>;
 
 const suites: Record<string, () => Promise<Suite>> = {
-  // cpu: guest CPU speed against native and qemu-user
+  cpu: async () => (await import("./cpu.ts")).run,
   // ipc: IPC round trips and throughput
 };
 
@@ -62,7 +62,7 @@ suites: ${Object.keys(suites).join(", ")}
       Deno.exit(2);
     }
     const rows = await (await load())({ quick: values.quick, verbose: values.verbose });
-    if (values.json) for (const r of rows) console.log(JSON.stringify(r));
+    if (values.json) { for (const r of rows) console.log(JSON.stringify(r)); }
     else {
       console.log(`\n## ${name}`);
       printTable(rows);
