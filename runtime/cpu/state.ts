@@ -93,8 +93,9 @@ export class Cpu {
 
   /** Sets a 64-bit register from a number (integers with |v| < 2^53; negative values sign-extend). */
   setReg(r: number, v: number): void {
-    this.lo[r] = v % 4294967296 | 0;
-    this.hi[r] = Math.floor(v / 4294967296) | 0;
+    const lo = v | 0; // ToInt32 is modular: exact for integers below 2^53
+    this.lo[r] = lo;
+    this.hi[r] = ((v - (lo >>> 0)) / 4294967296) | 0;
   }
 
   setRegBig(r: number, v: bigint): void {

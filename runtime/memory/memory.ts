@@ -3,7 +3,9 @@
 // Invariants:
 // - Address ranges are described by VMAs (runtime/memory/vma.ts); a page gets a frame only when it is
 //   first touched (zero-filled) or filled from a file at map time.
-// - Frames live in one growable SharedArrayBuffer (threads will share it), addressed by byte offset.
+// - Frames live in one SharedArrayBuffer (threads will share it), addressed by byte offset. It is
+//   fixed-size (the host backs untouched pages lazily): V8 inlines DataView access on fixed-size
+//   buffers but not on growable ones, which made every guest load and store a call.
 // - Two direct-mapped TLBs (read, write) cache page -> frame offset for pages that allow the access.
 //   A page holding decoded code is never in the write TLB: a write to it takes the slow path, which
 //   tells the code cache to drop that page (self-modifying code, JITs).
@@ -17,7 +19,8 @@ export const PAGE_SHIFT = 12;
 export const ADDRESS_LIMIT = 2 ** 47;
 const TLB_SIZE = 512;
 const TLB_MASK = TLB_SIZE - 1;
-const MAX_POOL_BYTES = 16 * 1024 ** 3;
+/** Guest memory a process may touch, at most (host RAM is used only for touched pages). */
+export const DEFAULT_POOL_BYTES = 4 * 1024 ** 3;
 
 export const SEGV_MAPERR = 1;
 export const SEGV_ACCERR = 2;
@@ -54,8 +57,8 @@ export class Memory {
   /** Called when a page holding decoded code is written or unmapped. */
   onCodeWrite: (page: number) => void = () => {};
 
-  constructor(initialBytes = 1 << 24) {
-    this.pool = new SharedArrayBuffer(initialBytes, { maxByteLength: MAX_POOL_BYTES });
+  constructor(poolBytes = DEFAULT_POOL_BYTES) {
+    this.pool = new SharedArrayBuffer(poolBytes);
     this.bytes = new Uint8Array(this.pool);
     this.view = new DataView(this.pool);
   }
@@ -69,9 +72,7 @@ export class Memory {
       return f;
     }
     if (this.poolUsed + PAGE_SIZE > this.pool.byteLength) {
-      const want = Math.min(MAX_POOL_BYTES, Math.max(this.pool.byteLength * 2, 1 << 24));
-      if (want <= this.pool.byteLength) throw new RangeError("Guest memory pool exhausted");
-      this.pool.grow(want);
+      throw new RangeError("Guest memory pool exhausted");
     }
     const off = this.poolUsed;
     this.poolUsed += PAGE_SIZE;
@@ -295,10 +296,9 @@ export class Memory {
 
   write64(a: number, v: number): void {
     this.checkWritable(a, 8);
-    const lo = v % 4294967296;
-    const hi = Math.floor(v / 4294967296);
-    this.write32(a, lo | 0);
-    this.write32(a + 4, hi | 0);
+    const lo = v | 0;
+    this.write32(a, lo);
+    this.write32(a + 4, ((v - (lo >>> 0)) / 4294967296) | 0);
   }
 
   // ---- mappings (kernel) ----------------------------------------------------------------------

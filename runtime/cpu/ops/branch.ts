@@ -20,7 +20,7 @@ export function jmpRel(c: Cpu, i: Insn): void {
 
 /** CALL rel32 (E8). */
 export function callRel(c: Cpu, i: Insn): void {
-  push64(c, i.next % TWO32 | 0, Math.floor(i.next / TWO32));
+  push64(c, i.next | 0, (i.next / TWO32) | 0);
   c.rip = i.target;
 }
 
@@ -28,7 +28,7 @@ export function callRel(c: Cpu, i: Insn): void {
 export function callE(c: Cpu, i: Insn): void {
   const lo = readE(c, i, 8);
   const target = c.th * TWO32 + (lo >>> 0);
-  push64(c, i.next % TWO32 | 0, Math.floor(i.next / TWO32));
+  push64(c, i.next | 0, (i.next / TWO32) | 0);
   c.rip = target;
 }
 

@@ -41,8 +41,8 @@ export function movRI(c: Cpu, i: Insn): void {
 /** LEA G, M (8D): the address truncated to the operand size. */
 export function lea(c: Cpu, i: Insn): void {
   const a = ea(c, i);
-  const lo = a % 4294967296 | 0;
-  const hi = Math.floor(a / 4294967296) | 0;
+  const lo = a | 0; // ToInt32 is modular: exact low half of any integer below 2^53
+  const hi = ((a - (lo >>> 0)) / 4294967296) | 0;
   setReg(c, i.reg, i.size, lo, hi);
 }
 
