@@ -10,12 +10,28 @@
 import { PageFault } from "../memory/memory.ts";
 import { decode, lastDecodePages } from "./decode.ts";
 import { CpuException, type Insn, SIGILL, SIGSEGV, SIGTRAP } from "./insn.ts";
+import { type BlockFn, translate } from "./jit.ts";
 import { type Cpu, STOP_FAULT, STOP_NONE, STOP_SLICE } from "./state.ts";
 
 const MAX_BLOCK = 64;
 
+/**
+ * Executions of a block before it is translated to a JS function (jit.ts). SUPERVISOR_JIT=0
+ * turns translation off, SUPERVISOR_JIT=eager translates every block on first use (tests).
+ */
+const JIT_THRESHOLD = (() => {
+  let mode: string | undefined;
+  try {
+    mode = Deno.env.get("SUPERVISOR_JIT");
+  } catch { /* no env permission: default */ }
+  return mode === "0" ? Infinity : mode === "eager" ? 1 : 40;
+})();
+
 export class Block {
   valid = true;
+  /** Times executed by the interpreter, and the translated function once hot. */
+  hits = 0;
+  fn: BlockFn | null = null;
   /** Last successor seen, to skip the cache lookup on the next pass. */
   succ: Block | null = null;
   succ2: Block | null = null;
@@ -126,15 +142,27 @@ export function run(c: Cpu, cache: CodeCache, budget: number): number {
     const insns = b.insns;
     const n = insns.length;
     c.rip = b.end;
-    let k = 0;
-    try {
-      for (; k < n; k++) {
-        const i = insns[k];
-        i.exec(c, i);
+    const fn = b.fn;
+    if (fn !== null) {
+      try {
+        fn(c, insns);
+      } catch (e) {
+        const k = c.jitIndex;
+        c.icount += k;
+        return fault(c, cache, e, insns[k], insns[k].addr);
       }
-    } catch (e) {
-      c.icount += k;
-      return fault(c, cache, e, insns[k], insns[k].addr);
+    } else {
+      let k = 0;
+      try {
+        for (; k < n; k++) {
+          const i = insns[k];
+          i.exec(c, i);
+        }
+      } catch (e) {
+        c.icount += k;
+        return fault(c, cache, e, insns[k], insns[k].addr);
+      }
+      if (++b.hits >= JIT_THRESHOLD) b.fn = translate(insns);
     }
     c.icount += n;
     if (c.stopReason !== STOP_NONE) return c.stopReason;

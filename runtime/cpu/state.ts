@@ -71,6 +71,9 @@ export class Cpu {
 
   readonly x87 = new X87();
 
+  /** Index of the faulting instruction when a translated block throws (jit.ts). */
+  jitIndex = 0;
+
   /** Instructions retired (approximately: counted per block). */
   icount = 0;
   /** Set by the kernel or a timer to make `run()` return at the next block boundary. */

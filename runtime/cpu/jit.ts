@@ -1,0 +1,201 @@
+// Block translation: a hot decoded block becomes one generated JS function, so V8 compiles the
+// block's instructions together, with register numbers, displacements and immediates as
+// constants, and without a call per instruction.
+//
+// Only common forms are translated inline (MOV, LEA, ADD/SUB/AND/OR/XOR/CMP, TEST, INC, DEC,
+// MOVZX/MOVSX, PUSH/POP, Jcc, JMP, CALL, RET, CMOVcc, 32/64-bit); every other instruction is
+// emitted as a call of its interpreter handler, so the two tiers share semantics by construction
+// and the inline templates mirror the handlers in ops/ line for line. Lazy flags are recorded
+// exactly as ops/alu.ts records them. A faulting instruction leaves its index in cpu.jitIndex.
+
+import { cond, getCF } from "./flags.ts";
+import type { Insn } from "./insn.ts";
+import { aluAI, aluEG, aluEI, aluGE, decE, incE, testAI, testEG, testEI } from "./ops/alu.ts";
+import { callRel, jcc, jmpRel, ret } from "./ops/branch.ts";
+import {
+  cmov,
+  lea,
+  movEG,
+  movEI,
+  movGE,
+  movRI,
+  movsxB,
+  movsxd,
+  movzxB,
+  movzxW,
+} from "./ops/mov.ts";
+import { popR, pushR } from "./ops/stack.ts";
+import { ea, pop64, push64 } from "./operands.ts";
+import type { Cpu } from "./state.ts";
+import { F_ADD, F_DEC, F_INC, F_LOGIC, F_SUB } from "./state.ts";
+
+export type BlockFn = (c: Cpu, insns: Insn[]) => void;
+
+const helpers = { cond, getCF, ea, pop64, push64 };
+
+/** Address expression of the memory operand of `i` (index k in the block). */
+function eaExpr(i: Insn, k: number): string {
+  if (i.asize !== 8 || i.seg !== 0) return `ea(c, I[${k}])`;
+  const parts: string[] = [];
+  if (i.base >= 0) parts.push(`(H[${i.base}] * 4294967296 + (L[${i.base}] >>> 0))`);
+  if (i.index >= 0) parts.push(`(H[${i.index}] * 4294967296 + (L[${i.index}] >>> 0)) * ${i.scale}`);
+  if (i.disp !== 0 || parts.length === 0) parts.push(String(i.disp));
+  return parts.join(" + ");
+}
+
+/** Code that sets register r (size 4 or 8) from expressions lo, hi. */
+function setR(r: number, size: number, lo: string, hi: string): string {
+  return size === 8 ? `L[${r}] = ${lo}; H[${r}] = ${hi};` : `L[${r}] = ${lo}; H[${r}] = 0;`;
+}
+
+/** Code computing an ALU op into r0/r1 from a0/a1 and b0/b1, recording lazy flags. */
+function aluCode(op: number, size: number): string | undefined {
+  const flags = (kind: number) =>
+    `c.fop = ${kind}; c.fsize = ${size}; c.fa = a0; c.fah = a1; c.fb = b0; c.fbh = b1; ` +
+    `c.fr = r0; c.frh = r1; c.fcin = 0;`;
+  switch (op) {
+    case 0: // ADD
+      return size === 8
+        ? `const s = (a0 >>> 0) + (b0 >>> 0); const r0 = s | 0; ` +
+          `const r1 = (a1 + b1 + (s >= 4294967296 ? 1 : 0)) | 0; ${flags(F_ADD)}`
+        : `const r0 = (a0 + b0) | 0, r1 = 0; ${flags(F_ADD)}`;
+    case 5: // SUB
+    case 7: // CMP
+      return size === 8
+        ? `const d = (a0 >>> 0) - (b0 >>> 0); const r0 = d | 0; ` +
+          `const r1 = (a1 - b1 - (d < 0 ? 1 : 0)) | 0; ${flags(F_SUB)}`
+        : `const r0 = (a0 - b0) | 0, r1 = 0; ${flags(F_SUB)}`;
+    case 1:
+      return `const r0 = a0 | b0, r1 = a1 | b1; ${flags(F_LOGIC)}`;
+    case 4:
+      return `const r0 = a0 & b0, r1 = a1 & b1; ${flags(F_LOGIC)}`;
+    case 6:
+      return `const r0 = a0 ^ b0, r1 = a1 ^ b1; ${flags(F_LOGIC)}`;
+  }
+  return undefined;
+}
+
+/** Inline code for instruction i at index k, or undefined to call its handler. */
+function inline(i: Insn, k: number): string | undefined {
+  const f = i.exec, size = i.size;
+  const wide = size === 8 || size === 4;
+  const hiOf = (r: number) => (size === 8 ? `H[${r}]` : "0");
+  if (f === movGE && wide) {
+    if (i.rm >= 0) return setR(i.reg, size, `L[${i.rm}]`, `H[${i.rm}]`);
+    if (size === 4) return `L[${i.reg}] = M.read32(${eaExpr(i, k)}); H[${i.reg}] = 0;`;
+    return `{ const a = ${eaExpr(i, k)}; const v0 = M.read32(a), v1 = M.read32(a + 4); ` +
+      `L[${i.reg}] = v0; H[${i.reg}] = v1; }`;
+  }
+  if (f === movEG && wide) {
+    if (i.rm >= 0) return setR(i.rm, size, `L[${i.reg}]`, `H[${i.reg}]`);
+    if (size === 4) return `M.write32(${eaExpr(i, k)}, L[${i.reg}]);`;
+    return `{ const a = ${eaExpr(i, k)}; if ((a & 4095) > 4088) M.checkWritable(a, 8); ` +
+      `M.write32(a, L[${i.reg}]); M.write32(a + 4, H[${i.reg}]); }`;
+  }
+  if ((f === movRI || (f === movEI && i.rm >= 0)) && wide) {
+    const r = f === movRI ? i.reg : i.rm;
+    return setR(r, size, String(i.imm), String(i.immHi));
+  }
+  if (f === movEI && wide) {
+    if (size === 4) return `M.write32(${eaExpr(i, k)}, ${i.imm});`;
+    return `{ const a = ${eaExpr(i, k)}; if ((a & 4095) > 4088) M.checkWritable(a, 8); ` +
+      `M.write32(a, ${i.imm}); M.write32(a + 4, ${i.immHi}); }`;
+  }
+  if (f === lea && wide) {
+    return size === 8
+      ? `{ const a = ${eaExpr(i, k)}; const v = a | 0; L[${i.reg}] = v; ` +
+        `H[${i.reg}] = ((a - (v >>> 0)) / 4294967296) | 0; }`
+      : `L[${i.reg}] = (${eaExpr(i, k)}) | 0; H[${i.reg}] = 0;`;
+  }
+  if ((f === aluEG || f === aluGE || f === aluEI || f === aluAI) && wide) {
+    const op = f === aluEI ? (i.modrm >> 3) & 7 : (i.opcode >> 3) & 7;
+    const body = aluCode(op, size);
+    if (body === undefined) return undefined;
+    let dst: number, src: string;
+    if (f === aluEG) {
+      if (i.rm < 0) return undefined;
+      dst = i.rm;
+      src = `const b0 = L[${i.reg}], b1 = ${hiOf(i.reg)};`;
+    } else if (f === aluGE) {
+      dst = i.reg;
+      if (i.rm >= 0) src = `const b0 = L[${i.rm}], b1 = ${hiOf(i.rm)};`;
+      else if (size === 4) src = `const b0 = M.read32(${eaExpr(i, k)}), b1 = 0;`;
+      else {
+        src = `const ba = ${eaExpr(i, k)}; const b0 = M.read32(ba), b1 = M.read32(ba + 4);`;
+      }
+    } else {
+      if (f === aluEI && i.rm < 0) return undefined;
+      dst = f === aluAI ? 0 : i.rm;
+      src = `const b0 = ${i.imm}, b1 = ${size === 8 ? i.immHi : 0};`;
+    }
+    const write = op === 7 ? "" : setR(dst, size, "r0", "r1");
+    return `{ ${src} const a0 = L[${dst}], a1 = ${hiOf(dst)}; ${body} ${write} }`;
+  }
+  if ((f === testEG || f === testEI || f === testAI) && wide) {
+    if (f !== testAI && i.rm < 0) return undefined;
+    const a = f === testAI ? 0 : i.rm;
+    const b0 = f === testEG ? `L[${i.reg}]` : String(i.imm);
+    const b1 = size === 8 ? (f === testEG ? `H[${i.reg}]` : String(i.immHi)) : "0";
+    const hi = size === 8 ? `H[${a}] & ${b1}` : "0";
+    return `c.fop = ${F_LOGIC}; c.fsize = ${size}; c.fr = L[${a}] & ${b0}; c.frh = ${hi};`;
+  }
+  if ((f === incE || f === decE) && wide && i.rm >= 0) {
+    const r = i.rm, dec = f === decE;
+    const core = aluCode(dec ? 5 : 0, size)!;
+    return `{ const cf = getCF(c); const a0 = L[${r}], a1 = ${hiOf(r)}, b0 = 1, b1 = 0; ${core} ` +
+      `${setR(r, size, "r0", "r1")} c.fop = ${dec ? F_DEC : F_INC}; c.fcin = cf; }`;
+  }
+  if (f === movzxB && i.rm < 0) {
+    return setR(i.reg, size === 8 ? 8 : 4, `M.read8(${eaExpr(i, k)})`, "0");
+  }
+  if (f === movzxW && i.rm < 0) {
+    return setR(i.reg, size === 8 ? 8 : 4, `M.read16(${eaExpr(i, k)})`, "0");
+  }
+  if (f === movsxB && i.rm < 0 && wide) {
+    return `{ const v = (M.read8(${eaExpr(i, k)}) << 24) >> 24; ${
+      setR(i.reg, size, "v", "v >> 31")
+    } }`;
+  }
+  if (f === movsxd && size === 8) {
+    const src = i.rm >= 0 ? `L[${i.rm}]` : `M.read32(${eaExpr(i, k)})`;
+    return `{ const v = ${src}; L[${i.reg}] = v; H[${i.reg}] = v >> 31; }`;
+  }
+  if (f === cmov && wide && i.rm >= 0) {
+    return `if (cond(c, ${i.opcode & 15})) { ${setR(i.reg, size, `L[${i.rm}]`, `H[${i.rm}]`)} }` +
+      (size === 4 ? ` else H[${i.reg}] = 0;` : "");
+  }
+  if (f === pushR && size === 8) return `push64(c, L[${i.reg}], H[${i.reg}]);`;
+  if (f === popR && size === 8) {
+    return `{ const v = pop64(c); L[${i.reg}] = v; H[${i.reg}] = c.th; }`;
+  }
+  if (f === jcc) return `c.rip = cond(c, ${i.opcode & 15}) ? ${i.target} : ${i.next};`;
+  if (f === jmpRel) return `c.rip = ${i.target};`;
+  if (f === callRel) {
+    return `push64(c, ${i.next | 0}, ${(i.next / 4294967296) | 0}); c.rip = ${i.target};`;
+  }
+  if (f === ret && i.imm === 0) {
+    return `{ const v = pop64(c); c.rip = c.th * 4294967296 + (v >>> 0); }`;
+  }
+  return undefined;
+}
+
+/** Translates a block; the function runs all its instructions (rip preset to the block end). */
+export function translate(insns: Insn[]): BlockFn {
+  const lines: string[] = [];
+  for (let k = 0; k < insns.length; k++) {
+    const code = inline(insns[k], k);
+    lines.push(`k = ${k}; ` + (code ?? `I[${k}].exec(c, I[${k}]);`));
+  }
+  const src = `return function block(c, I) {
+  const L = c.lo, H = c.hi, M = c.mem;
+  let k = 0;
+  try {
+    ${lines.join("\n    ")}
+  } catch (e) {
+    c.jitIndex = k;
+    throw e;
+  }
+};`;
+  const make = new Function("h", `const { cond, getCF, ea, pop64, push64 } = h;\n${src}`);
+  return make(helpers) as BlockFn;
+}
