@@ -1,0 +1,169 @@
+// The checkpoint image container: a versioned file of typed records (the OpenVZ idea), so that
+// readers skip record types they do not know and refuse damaged files with a precise error.
+//
+// Layout (little-endian):
+//   header  : magic "SVIMAGE\0" (8) | version u16 | flags u16 | header length u32 (=16)
+//   record  : type u32 | header length u32 (=24) | payload length u64 | crc32 u32 |
+//             reserved u32 | payload        (the crc covers the first 16 header bytes and the payload)
+//   trailer : a record of type END with an empty payload; a file without it is truncated.
+// Payloads are CBOR (cbor-x) or raw bytes, as the record type says. Each stateful object owns its
+// snapshot; this file only frames, checks and versions records.
+
+import { decode, encode } from "cbor-x/encode";
+
+export const IMAGE_MAGIC = "SVIMAGE\0";
+export const IMAGE_VERSION = 1;
+const FILE_HEADER = 16;
+const RECORD_HEADER = 24;
+
+/** Record types. Numbers are stable on disk: never reuse one. */
+export const REC_END = 0;
+export const REC_CPU_FEATURES = 1;
+export const REC_PROCESS = 2;
+export const REC_REGISTERS = 3;
+export const REC_FPSTATE = 4;
+export const REC_MEMORY_MAP = 5;
+export const REC_PAGES = 6;
+export const REC_FILES = 7;
+export const REC_SIGNALS = 8;
+export const REC_SHARED = 9;
+
+/** A damaged or foreign image: the message names the file, the record and what is wrong. */
+export class ImageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ImageError";
+  }
+}
+
+export interface ImageRecord {
+  type: number;
+  payload: Uint8Array;
+}
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (IEEE), as zlib computes it; pass the previous result to continue a running CRC. */
+export function crc32(data: Uint8Array, previous = 0): number {
+  let c = (previous ^ 0xffffffff) >>> 0;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function recordCrc(header: Uint8Array, payload: Uint8Array): number {
+  return crc32(payload, crc32(header));
+}
+
+/** Builds an image from records (an END record is appended). */
+export function writeImage(records: ImageRecord[]): Uint8Array {
+  const all = [...records, { type: REC_END, payload: new Uint8Array(0) }];
+  const size = FILE_HEADER + all.reduce((n, r) => n + RECORD_HEADER + r.payload.length, 0);
+  const out = new Uint8Array(size);
+  const v = new DataView(out.buffer);
+  out.set(new TextEncoder().encode(IMAGE_MAGIC), 0);
+  v.setUint16(8, IMAGE_VERSION, true);
+  v.setUint16(10, 0, true);
+  v.setUint32(12, FILE_HEADER, true);
+  let at = FILE_HEADER;
+  for (const r of all) {
+    v.setUint32(at, r.type, true);
+    v.setUint32(at + 4, RECORD_HEADER, true);
+    v.setUint32(at + 8, r.payload.length % 4294967296, true);
+    v.setUint32(at + 12, Math.floor(r.payload.length / 4294967296), true);
+    v.setUint32(at + 20, 0, true);
+    out.set(r.payload, at + RECORD_HEADER);
+    v.setUint32(at + 16, recordCrc(out.subarray(at, at + 16), r.payload), true);
+    at += RECORD_HEADER + r.payload.length;
+  }
+  return out;
+}
+
+/** Parses and checks an image; `name` is used in error messages (usually the file path). */
+export function readImage(data: Uint8Array, name = "image"): ImageRecord[] {
+  if (data.length < FILE_HEADER) {
+    throw new ImageError(`${name}: truncated: ${data.length} bytes, no complete header`);
+  }
+  const magic = new TextDecoder().decode(data.subarray(0, 8));
+  if (magic !== IMAGE_MAGIC) throw new ImageError(`${name}: not a supervisor image (bad magic)`);
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const version = v.getUint16(8, true);
+  if (version !== IMAGE_VERSION) {
+    throw new ImageError(
+      `${name}: image version ${version}, this supervisor reads ${IMAGE_VERSION}`,
+    );
+  }
+  if (v.getUint16(10, true) !== 0) throw new ImageError(`${name}: unknown header flags`);
+  const headerLength = v.getUint32(12, true);
+  if (headerLength < FILE_HEADER || headerLength > data.length) {
+    throw new ImageError(`${name}: bad header length ${headerLength}`);
+  }
+  const records: ImageRecord[] = [];
+  let at = headerLength;
+  for (let index = 0;; index++) {
+    const where = `${name}: record ${index}`;
+    if (at + RECORD_HEADER > data.length) {
+      throw new ImageError(
+        `${where}: truncated (file ends at byte ${data.length} inside a header)`,
+      );
+    }
+    const type = v.getUint32(at, true);
+    const recordHeader = v.getUint32(at + 4, true);
+    const length = v.getUint32(at + 8, true) + v.getUint32(at + 12, true) * 4294967296;
+    const crc = v.getUint32(at + 16, true);
+    if (v.getUint32(at + 20, true) !== 0) {
+      throw new ImageError(`${where} (type ${type}): reserved header field is not zero`);
+    }
+    if (recordHeader < RECORD_HEADER || recordHeader > 4096) {
+      throw new ImageError(`${where} (type ${type}): bad header length ${recordHeader}`);
+    }
+    const start = at + recordHeader;
+    if (start + length > data.length) {
+      throw new ImageError(
+        `${where} (type ${type}): truncated: payload of ${length} bytes runs past the end of the file`,
+      );
+    }
+    const payload = data.subarray(start, start + length);
+    if (recordCrc(data.subarray(at, at + 16), payload) !== crc) {
+      throw new ImageError(`${where} (type ${type}): checksum mismatch`);
+    }
+    at = start + length;
+    if (type === REC_END) {
+      if (at !== data.length) {
+        throw new ImageError(`${where}: ${data.length - at} bytes of garbage after the end record`);
+      }
+      return records;
+    }
+    records.push({ type, payload });
+  }
+}
+
+/** CBOR payload helpers. */
+export function cborRecord(type: number, value: unknown): ImageRecord {
+  return { type, payload: encode(value) };
+}
+
+export function decodeRecord<T>(record: ImageRecord, name: string): T {
+  try {
+    return decode(record.payload) as T;
+  } catch (e) {
+    throw new ImageError(
+      `${name}: record of type ${record.type}: payload does not decode (${
+        e instanceof Error ? e.message : e
+      })`,
+    );
+  }
+}
+
+/** SHA-256 of an image, hex, as reported in DONE and kept in the manifest. */
+export async function digest(data: Uint8Array): Promise<string> {
+  const h = new Uint8Array(await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>));
+  return [...h].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,59 @@
+// Tests of the image container: round trip, unknown records skipped by type, damage refused.
+import assert from "node:assert/strict";
+import {
+  cborRecord,
+  crc32,
+  decodeRecord,
+  ImageError,
+  readImage,
+  REC_PROCESS,
+  writeImage,
+} from "./image.ts";
+
+const sample = () =>
+  writeImage([
+    cborRecord(REC_PROCESS, { pid: 7, argv: ["a", "b"] }),
+    { type: 999, payload: new Uint8Array([1, 2, 3]) },
+    { type: 6, payload: new Uint8Array(5000).fill(0xab) },
+  ]);
+
+Deno.test("crc32() matches the IEEE check value", () => {
+  assert.equal(crc32(new TextEncoder().encode("123456789")), 0xcbf43926);
+});
+
+Deno.test("readImage() returns the records written, unknown types included for skipping", () => {
+  const recs = readImage(sample(), "x.img");
+  assert.deepEqual(recs.map((r) => r.type), [REC_PROCESS, 999, 6]);
+  assert.deepEqual(decodeRecord(recs[0], "x.img"), { pid: 7, argv: ["a", "b"] });
+  assert.equal(recs[2].payload.length, 5000);
+});
+
+Deno.test("readImage() refuses every truncation with an error naming the file", () => {
+  const img = sample();
+  for (let n = 0; n < img.length; n += 97) {
+    assert.throws(() => readImage(img.subarray(0, n), "t.img"), (e: Error) => {
+      return e instanceof ImageError && e.message.startsWith("t.img");
+    });
+  }
+});
+
+Deno.test("readImage() refuses a flipped bit anywhere in the file", () => {
+  const img = sample();
+  for (let bit = 0; bit < img.length * 8; bit += 61) {
+    const bad = img.slice();
+    bad[bit >> 3] ^= 1 << (bit & 7);
+    assert.throws(() => readImage(bad, "f.img"), ImageError, `bit ${bit} not detected`);
+  }
+});
+
+Deno.test("readImage() names the damaged record", () => {
+  const img = sample();
+  const bad = img.slice();
+  bad[bad.length - 30] ^= 0xff; // inside record 2's payload
+  assert.throws(() => readImage(bad, "r.img"), /r\.img: record 2 \(type 6\): checksum mismatch/);
+});
+
+Deno.test("crc32() continued over two parts equals the CRC of the whole", () => {
+  const a = new TextEncoder().encode("12345"), b = new TextEncoder().encode("6789");
+  assert.equal(crc32(b, crc32(a)), 0xcbf43926);
+});
