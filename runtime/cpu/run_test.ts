@@ -19,7 +19,20 @@ function machine(code: number[]): { cpu: Cpu; cache: CodeCache } {
 Deno.test("run() executes mov/add/loop and stops at syscall", () => {
   // mov ecx, 10; xor eax, eax; L: add rax, rcx; loop L; syscall
   const { cpu, cache } = machine([
-    0xb9, 10, 0, 0, 0, 0x31, 0xc0, 0x48, 0x01, 0xc8, 0xe2, 0xfb, 0x0f, 0x05,
+    0xb9,
+    10,
+    0,
+    0,
+    0,
+    0x31,
+    0xc0,
+    0x48,
+    0x01,
+    0xc8,
+    0xe2,
+    0xfb,
+    0x0f,
+    0x05,
   ]);
   assert.equal(run(cpu, cache, 1000), STOP_SYSCALL);
   assert.equal(cpu.reg(0), 55);
@@ -48,4 +61,22 @@ Deno.test("run() reports a write to unmapped memory as SIGSEGV with its address"
   assert.equal(cpu.faultSignal, 11);
   assert.equal(cpu.faultAddr, 0x1000);
   assert.equal(cpu.faultCode, 1);
+});
+
+Deno.test("Cpu and Memory snapshots restore into fresh objects that continue identically", () => {
+  // mov ecx, 10; xor eax, eax; L: add rax, rcx; push rax; loop L; syscall
+  const code = [0xb9, 10, 0, 0, 0, 0x31, 0xc0, 0x48, 0x01, 0xc8, 0x50, 0xe2, 0xfa, 0x0f, 0x05];
+  const { cpu, cache } = machine(code);
+  run(cpu, cache, 3); // part way
+  const memSnap = cpu.mem.snapshot(), cpuSnap = cpu.snapshot();
+  const mem2 = new Memory();
+  mem2.restore(memSnap);
+  const cpu2 = new Cpu(mem2);
+  cpu2.restore(cpuSnap);
+  const cache2 = new CodeCache(cpu2);
+  assert.equal(run(cpu, cache, 1000), STOP_SYSCALL);
+  assert.equal(run(cpu2, cache2, 1000), STOP_SYSCALL);
+  assert.equal(cpu2.reg(0), cpu.reg(0));
+  assert.equal(cpu2.reg(4), cpu.reg(4));
+  assert.deepEqual(mem2.read(0x7fff8000 - 80, 80), cpu.mem.read(0x7fff8000 - 80, 80));
 });

@@ -7,7 +7,32 @@
 // Only instruction handlers and the kernel (signal frames, ptrace-like access) write this state.
 
 import type { Memory } from "../memory/memory.ts";
+import { getRflags, setRflags } from "./flags.ts";
 import { X87 } from "./x87_state.ts";
+
+/** Cpu state as plain data (see Cpu.snapshot). */
+export interface CpuSnapshot {
+  lo: number[];
+  hi: number[];
+  rip: number;
+  rflags: number;
+  fsBase: number;
+  gsBase: number;
+  xmm: Uint8Array;
+  mxcsr: number;
+  x87: {
+    se: number[];
+    mant: number[];
+    fcw: number;
+    fsw: number;
+    tags: number;
+    top: number;
+    fip: number;
+    fdp: number;
+    fop: number;
+  };
+  icount: number;
+}
 
 export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
 export const R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15;
@@ -83,6 +108,55 @@ export class Cpu {
   faultSignal = 0;
   faultCode = 0;
   faultAddr = 0;
+
+  /** Architectural state as plain data (fork, checkpoints). Flags are materialized. */
+  snapshot(): CpuSnapshot {
+    const x = this.x87;
+    return {
+      lo: [...this.lo],
+      hi: [...this.hi],
+      rip: this.rip,
+      rflags: getRflags(this),
+      fsBase: this.fsBase,
+      gsBase: this.gsBase,
+      xmm: this.xmmU8.slice(),
+      mxcsr: this.mxcsr,
+      x87: {
+        se: [...x.se],
+        mant: [...x.mant],
+        fcw: x.fcw,
+        fsw: x.fsw,
+        tags: x.tags,
+        top: x.top,
+        fip: x.fip,
+        fdp: x.fdp,
+        fop: x.fop,
+      },
+      icount: this.icount,
+    };
+  }
+
+  restore(s: CpuSnapshot): void {
+    this.lo.set(s.lo);
+    this.hi.set(s.hi);
+    this.rip = s.rip;
+    setRflags(this, s.rflags);
+    this.fsBase = s.fsBase;
+    this.gsBase = s.gsBase;
+    this.xmmU8.set(s.xmm);
+    this.mxcsr = s.mxcsr;
+    const x = this.x87;
+    x.se.set(s.x87.se);
+    x.mant.set(s.x87.mant);
+    x.fcw = s.x87.fcw;
+    x.fsw = s.x87.fsw;
+    x.tags = s.x87.tags;
+    x.top = s.x87.top;
+    x.fip = s.x87.fip;
+    x.fdp = s.x87.fdp;
+    x.fop = s.x87.fop;
+    this.icount = s.icount;
+  }
 
   /** 64-bit register value as a number (exact below 2^53; signed interpretation). */
   reg(r: number): number {

@@ -36,6 +36,15 @@ export class PageFault extends Error {
   }
 }
 
+/** An address space as plain data (see Memory.snapshot). */
+export interface MemorySnapshot {
+  vmas: Vma[];
+  /** Page-aligned addresses of present pages, ascending. */
+  pages: number[];
+  /** Their contents, PAGE_SIZE bytes each, in the same order. */
+  data: Uint8Array;
+}
+
 /** Per-page entry bits, beside the frame index (entry = frame * 16 + bits). */
 const P_CODE = 8;
 
@@ -369,6 +378,46 @@ export class Memory {
     } else {
       for (const [p, e] of [...this.pages]) if (p >= first && p < last) fn(p, e);
     }
+  }
+
+  /**
+   * The address space as plain data: VMAs, then a page map (addresses of present pages, in
+   * order) and their contents concatenated. Used by fork and checkpoints.
+   */
+  snapshot(): MemorySnapshot {
+    const keys = [...this.pages.keys()].sort((a, b) => a - b);
+    const data = new Uint8Array(keys.length * PAGE_SIZE);
+    keys.forEach((page, n) => {
+      const frame = Math.floor(this.pages.get(page)! / 16);
+      data.set(this.bytes.subarray(frame, frame + PAGE_SIZE), n * PAGE_SIZE);
+    });
+    return {
+      vmas: this.vmas.list.map((v) => ({ ...v })),
+      pages: keys.map((p) => p * PAGE_SIZE),
+      data,
+    };
+  }
+
+  /** Replaces this address space with a snapshot's. */
+  restore(s: MemorySnapshot): void {
+    for (const page of [...this.pages.keys()]) this.onCodeWrite(page);
+    this.pages.clear();
+    this.freeFrames = [];
+    this.poolUsed = 0;
+    this.flushTlb();
+    this.vmas.list = s.vmas.map((v) => ({ ...v }));
+    if (s.data.length !== s.pages.length * PAGE_SIZE) {
+      throw new RangeError("Memory snapshot: page map and page data disagree in size");
+    }
+    s.pages.forEach((addr, n) => {
+      const vma = this.vmas.find(addr);
+      if (!vma) {
+        throw new RangeError(`Memory snapshot: page 0x${addr.toString(16)} outside any VMA`);
+      }
+      const frame = this.allocFrame();
+      this.bytes.set(s.data.subarray(n * PAGE_SIZE, (n + 1) * PAGE_SIZE), frame);
+      this.pages.set(addr / PAGE_SIZE, frame * 16 + (vma.prot & 7));
+    });
   }
 
   /** Present pages in address order with their contents (checkpoint, fork). */
