@@ -192,14 +192,15 @@ export async function joinFromParent(options: JoinOptions = {}): Promise<IpcWork
     maxPayload: options.maxPayload,
   });
   await worker.listen();
+  // Join the leader over its socket before answering the parent, so that when the parent hears
+  // our HELLO the leader already reaches us over the socket (its first link to us, which then
+  // carries all its traffic; the pipe stays for CHILDEXIT and bulk streams).
+  await worker.request(worker.leaderVmid, Code.ECHO, null, { timeoutMs });
   link.peerVmid = parentVmid;
   link.authenticated = true;
   worker.parentLink = link;
   worker.attach(link);
   for (const frame of early.slice(1)) worker.onFrame(link, frame);
-  // Leader traffic goes over a socket even when the leader is the parent; the pipe stays for
-  // CHILDEXIT and bulk streams.
-  await worker.connectToProcess(worker.leaderVmid);
   return worker;
 }
 

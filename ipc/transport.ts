@@ -101,8 +101,14 @@ export class Link {
   events: LinkEvents;
   /** VMID of the peer once it said HELLO (0 before). */
   peerVmid = 0;
-  /** True once the peer presented the run's secret. */
-  authenticated = false;
+  /** True once the peer presented the run's secret (set by the worker). */
+  get authenticated(): boolean {
+    return this.#authenticated;
+  }
+  set authenticated(value: boolean) {
+    this.#authenticated = value;
+    if (value) this.#ready.resolve();
+  }
   /** The VMID the peer must claim in its HELLO (set when we dialled it), or 0. */
   expectedVmid = 0;
   /** Resolves when the link is closed and both loops have ended. */

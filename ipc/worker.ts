@@ -4,6 +4,7 @@
 // Owns: this process's links and its requests in flight. Invariants:
 // - a link carries nothing but HELLO until the peer presented the run's secret; after that every
 //   frame must name the VMID the peer said HELLO with, or the link is closed as broken;
+// - everything sent to a peer goes over its first link until that closes, so per-peer order holds;
 // - a reply travels back on the link its request came on, so only that peer can complete it;
 // - when a link closes, every request in flight on it fails at once with LinkClosedError;
 // - socket paths come only from validated numeric VMIDs (socketPath), inside the runtime dir.
@@ -404,9 +405,10 @@ export class IpcWorker implements LinkEvents {
   #register(link: Link): void {
     const links = this.#links.get(link.peerVmid) ?? [];
     if (links.includes(link)) return;
-    // Sockets carry traffic in preference to pipes; a pipe stays for bootstrap and CHILDEXIT.
-    if (link.channel.kind === "unix") links.unshift(link);
-    else links.push(link);
+    // The first link to a peer carries everything we send it until it closes, so messages to one
+    // peer stay in order; later links (a pipe beside a socket, two dials that crossed) only
+    // bring frames in.
+    links.push(link);
     this.#links.set(link.peerVmid, links);
   }
 
@@ -433,9 +435,10 @@ export class IpcWorker implements LinkEvents {
     link.peerVmid = vmid;
     this.attach(link);
     // Usable at once (requests queue behind our HELLO); the peer's HELLO is checked on arrival,
-    // and if it fails the link closes and those requests fail.
+    // and if it fails the link closes and those requests fail. If the peer dialled us meanwhile,
+    // its link came first and stays the one we send on.
     this.#register(link);
-    return link;
+    return this.#links.get(vmid)![0];
   }
 
   async #accept(listener: Deno.Listener): Promise<void> {

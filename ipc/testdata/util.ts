@@ -50,6 +50,7 @@ export async function inProcessGuest(
   vmid: number,
   hooks: ProcessHooks = {},
   pid = 0,
+  parentVmid = 0,
 ): Promise<IpcWorker> {
   const worker = new IpcWorker({
     vmid,
@@ -57,6 +58,7 @@ export async function inProcessGuest(
     runtimeDir: leader.runtimeDir,
     secret: leader.worker.secret,
     pid,
+    parentVmid,
     hooks: { onError: () => {}, ...hooks },
   });
   await worker.listen();
