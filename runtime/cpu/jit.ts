@@ -33,6 +33,107 @@ export type BlockFn = (c: Cpu, insns: Insn[]) => void;
 
 const helpers = { cond, getCF, ea, pop64, push64 };
 
+// Code generation state: the last inlined flag-setting operation of the block being translated,
+// whose operands and result are still in the locals a0/a1, b0/b1, r0/r1 of the generated code.
+const OP_ADD = 0, OP_LOGIC = 4, OP_SUB = 5, OP_INC = 8, OP_DEC = 9;
+let last: { op: number; size: number } | null = null;
+
+/** Handlers whose inline templates leave the flags (and the flag locals) alone. */
+const FLAG_NEUTRAL = new Set<unknown>([
+  movGE,
+  movEG,
+  movRI,
+  movEI,
+  lea,
+  movzxB,
+  movzxW,
+  movsxB,
+  movsxd,
+  cmov,
+  pushR,
+  popR,
+]);
+
+/** CF of the last inlined operation as an expression, if it can be derived from the locals. */
+function cfExpr(): string | undefined {
+  if (!last) return undefined;
+  const below = (a0: string, a1: string, b0: string, b1: string) =>
+    last!.size === 8
+      ? `((${a1} !== ${b1} ? (${a1} >>> 0) < (${b1} >>> 0) : (${a0} >>> 0) < (${b0} >>> 0)) ? 1 : 0)`
+      : `((${a0} >>> 0) < (${b0} >>> 0) ? 1 : 0)`;
+  switch (last.op) {
+    case OP_LOGIC:
+      return "0";
+    case OP_SUB:
+      return below("a0", "a1", "b0", "b1");
+    case OP_ADD:
+      return below("r0", "r1", "a0", "a1");
+  }
+  return undefined;
+}
+
+/** Condition cc (0-15) as an expression: direct from the locals when possible, else cond(). */
+function condExpr(cc: number): string {
+  const general = `cond(c, ${cc})`;
+  if (!last) return general;
+  const size = last.size;
+  const zero = size === 8 ? "((r0 | r1) === 0)" : "(r0 === 0)";
+  const sign = size === 8 ? "(r1 < 0)" : "(r0 < 0)";
+  const neg = (e: string) => `!${e}`;
+  if (cc === 4) return zero;
+  if (cc === 5) return neg(zero);
+  if (cc === 8) return sign;
+  if (cc === 9) return neg(sign);
+  if (last.op === OP_SUB) {
+    const eq = size === 8 ? "(a0 === b0 && a1 === b1)" : "(a0 === b0)";
+    const below = size === 8
+      ? "(a1 !== b1 ? (a1 >>> 0) < (b1 >>> 0) : (a0 >>> 0) < (b0 >>> 0))"
+      : "((a0 >>> 0) < (b0 >>> 0))";
+    const less = size === 8 ? "(a1 !== b1 ? a1 < b1 : (a0 >>> 0) < (b0 >>> 0))" : "(a0 < b0)";
+    switch (cc) {
+      case 2:
+        return below;
+      case 3:
+        return neg(below);
+      case 6:
+        return `(${below} || ${eq})`;
+      case 7:
+        return `!(${below} || ${eq})`;
+      case 12:
+        return less;
+      case 13:
+        return neg(less);
+      case 14:
+        return `(${less} || ${eq})`;
+      case 15:
+        return `!(${less} || ${eq})`;
+    }
+  }
+  if (last.op === OP_LOGIC) {
+    switch (cc) {
+      case 0:
+      case 2:
+        return "false"; // OF = CF = 0
+      case 1:
+      case 3:
+        return "true";
+      case 6:
+        return zero;
+      case 7:
+        return neg(zero);
+      case 12:
+        return sign; // SF != OF with OF = 0
+      case 13:
+        return neg(sign);
+      case 14:
+        return `(${zero} || ${sign})`;
+      case 15:
+        return `!(${zero} || ${sign})`;
+    }
+  }
+  return general;
+}
+
 /** Address expression of the memory operand of `i` (index k in the block). */
 function eaExpr(i: Insn, k: number): string {
   if (i.asize !== 8 || i.seg !== 0) return `ea(c, I[${k}])`;
@@ -56,21 +157,21 @@ function aluCode(op: number, size: number): string | undefined {
   switch (op) {
     case 0: // ADD
       return size === 8
-        ? `const s = (a0 >>> 0) + (b0 >>> 0); const r0 = s | 0; ` +
-          `const r1 = (a1 + b1 + (s >= 4294967296 ? 1 : 0)) | 0; ${flags(F_ADD)}`
-        : `const r0 = (a0 + b0) | 0, r1 = 0; ${flags(F_ADD)}`;
+        ? `t = (a0 >>> 0) + (b0 >>> 0); r0 = t | 0; ` +
+          `r1 = (a1 + b1 + (t >= 4294967296 ? 1 : 0)) | 0; ${flags(F_ADD)}`
+        : `r0 = (a0 + b0) | 0; r1 = 0; ${flags(F_ADD)}`;
     case 5: // SUB
     case 7: // CMP
       return size === 8
-        ? `const d = (a0 >>> 0) - (b0 >>> 0); const r0 = d | 0; ` +
-          `const r1 = (a1 - b1 - (d < 0 ? 1 : 0)) | 0; ${flags(F_SUB)}`
-        : `const r0 = (a0 - b0) | 0, r1 = 0; ${flags(F_SUB)}`;
+        ? `t = (a0 >>> 0) - (b0 >>> 0); r0 = t | 0; ` +
+          `r1 = (a1 - b1 - (t < 0 ? 1 : 0)) | 0; ${flags(F_SUB)}`
+        : `r0 = (a0 - b0) | 0; r1 = 0; ${flags(F_SUB)}`;
     case 1:
-      return `const r0 = a0 | b0, r1 = a1 | b1; ${flags(F_LOGIC)}`;
+      return `r0 = a0 | b0; r1 = a1 | b1; ${flags(F_LOGIC)}`;
     case 4:
-      return `const r0 = a0 & b0, r1 = a1 & b1; ${flags(F_LOGIC)}`;
+      return `r0 = a0 & b0; r1 = a1 & b1; ${flags(F_LOGIC)}`;
     case 6:
-      return `const r0 = a0 ^ b0, r1 = a1 ^ b1; ${flags(F_LOGIC)}`;
+      return `r0 = a0 ^ b0; r1 = a1 ^ b1; ${flags(F_LOGIC)}`;
   }
   return undefined;
 }
@@ -115,21 +216,22 @@ function inline(i: Insn, k: number): string | undefined {
     if (f === aluEG) {
       if (i.rm < 0) return undefined;
       dst = i.rm;
-      src = `const b0 = L[${i.reg}], b1 = ${hiOf(i.reg)};`;
+      src = `b0 = L[${i.reg}]; b1 = ${hiOf(i.reg)};`;
     } else if (f === aluGE) {
       dst = i.reg;
-      if (i.rm >= 0) src = `const b0 = L[${i.rm}], b1 = ${hiOf(i.rm)};`;
-      else if (size === 4) src = `const b0 = M.read32(${eaExpr(i, k)}), b1 = 0;`;
+      if (i.rm >= 0) src = `b0 = L[${i.rm}]; b1 = ${hiOf(i.rm)};`;
+      else if (size === 4) src = `b0 = M.read32(${eaExpr(i, k)}); b1 = 0;`;
       else {
-        src = `const ba = ${eaExpr(i, k)}; const b0 = M.read32(ba), b1 = M.read32(ba + 4);`;
+        src = `t = ${eaExpr(i, k)}; b0 = M.read32(t); b1 = M.read32(t + 4);`;
       }
     } else {
       if (f === aluEI && i.rm < 0) return undefined;
       dst = f === aluAI ? 0 : i.rm;
-      src = `const b0 = ${i.imm}, b1 = ${size === 8 ? i.immHi : 0};`;
+      src = `b0 = ${i.imm}; b1 = ${size === 8 ? i.immHi : 0};`;
     }
     const write = op === 7 ? "" : setR(dst, size, "r0", "r1");
-    return `{ ${src} const a0 = L[${dst}], a1 = ${hiOf(dst)}; ${body} ${write} }`;
+    last = { op: op === 7 ? OP_SUB : op === 0 ? OP_ADD : op === 5 ? OP_SUB : OP_LOGIC, size };
+    return `${src} a0 = L[${dst}]; a1 = ${hiOf(dst)}; ${body} ${write}`;
   }
   if ((f === testEG || f === testEI || f === testAI) && wide) {
     if (f !== testAI && i.rm < 0) return undefined;
@@ -137,13 +239,17 @@ function inline(i: Insn, k: number): string | undefined {
     const b0 = f === testEG ? `L[${i.reg}]` : String(i.imm);
     const b1 = size === 8 ? (f === testEG ? `H[${i.reg}]` : String(i.immHi)) : "0";
     const hi = size === 8 ? `H[${a}] & ${b1}` : "0";
-    return `c.fop = ${F_LOGIC}; c.fsize = ${size}; c.fr = L[${a}] & ${b0}; c.frh = ${hi};`;
+    last = { op: 4, size };
+    return `r0 = L[${a}] & ${b0}; r1 = ${hi}; ` +
+      `c.fop = ${F_LOGIC}; c.fsize = ${size}; c.fr = r0; c.frh = r1;`;
   }
   if ((f === incE || f === decE) && wide && i.rm >= 0) {
     const r = i.rm, dec = f === decE;
     const core = aluCode(dec ? 5 : 0, size)!;
-    return `{ const cf = getCF(c); const a0 = L[${r}], a1 = ${hiOf(r)}, b0 = 1, b1 = 0; ${core} ` +
-      `${setR(r, size, "r0", "r1")} c.fop = ${dec ? F_DEC : F_INC}; c.fcin = cf; }`;
+    const cf = cfExpr() ?? "getCF(c)";
+    last = { op: dec ? OP_DEC : OP_INC, size };
+    return `cf = ${cf}; a0 = L[${r}]; a1 = ${hiOf(r)}; b0 = 1; b1 = 0; ${core} ` +
+      `${setR(r, size, "r0", "r1")} c.fop = ${dec ? F_DEC : F_INC}; c.fcin = cf;`;
   }
   if (f === movzxB && i.rm < 0) {
     return setR(i.reg, size === 8 ? 8 : 4, `M.read8(${eaExpr(i, k)})`, "0");
@@ -161,14 +267,14 @@ function inline(i: Insn, k: number): string | undefined {
     return `{ const v = ${src}; L[${i.reg}] = v; H[${i.reg}] = v >> 31; }`;
   }
   if (f === cmov && wide && i.rm >= 0) {
-    return `if (cond(c, ${i.opcode & 15})) { ${setR(i.reg, size, `L[${i.rm}]`, `H[${i.rm}]`)} }` +
+    return `if (${condExpr(i.opcode & 15)}) { ${setR(i.reg, size, `L[${i.rm}]`, `H[${i.rm}]`)} }` +
       (size === 4 ? ` else H[${i.reg}] = 0;` : "");
   }
   if (f === pushR && size === 8) return `push64(c, L[${i.reg}], H[${i.reg}]);`;
   if (f === popR && size === 8) {
     return `{ const v = pop64(c); L[${i.reg}] = v; H[${i.reg}] = c.th; }`;
   }
-  if (f === jcc) return `c.rip = cond(c, ${i.opcode & 15}) ? ${i.target} : ${i.next};`;
+  if (f === jcc) return `c.rip = (${condExpr(i.opcode & 15)}) ? ${i.target} : ${i.next};`;
   if (f === jmpRel) return `c.rip = ${i.target};`;
   if (f === callRel) {
     return `push64(c, ${i.next | 0}, ${(i.next / 4294967296) | 0}); c.rip = ${i.target};`;
@@ -182,13 +288,17 @@ function inline(i: Insn, k: number): string | undefined {
 /** Translates a block; the function runs all its instructions (rip preset to the block end). */
 export function translate(insns: Insn[]): BlockFn {
   const lines: string[] = [];
+  last = null;
   for (let k = 0; k < insns.length; k++) {
+    const before: typeof last = last;
     const code = inline(insns[k], k);
+    if (code === undefined) last = null;
+    else if (last === before && !FLAG_NEUTRAL.has(insns[k].exec)) last = null;
     lines.push(`k = ${k}; ` + (code ?? `I[${k}].exec(c, I[${k}]);`));
   }
   const src = `return function block(c, I) {
   const L = c.lo, H = c.hi, M = c.mem;
-  let k = 0;
+  let k = 0, a0 = 0, a1 = 0, b0 = 0, b1 = 0, r0 = 0, r1 = 0, t = 0, cf = 0;
   try {
     ${lines.join("\n    ")}
   } catch (e) {

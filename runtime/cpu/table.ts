@@ -3,7 +3,26 @@
 // decode.ts is driven entirely by these rows. SSE and x87 rows live in their families' tables
 // (ops/sse_table.ts, ops/x87_table.ts) and are merged here.
 
-import type { Exec, Insn } from "./insn.ts";
+// row.ts first: family tables import its constants through this module (see row.ts).
+export * from "./row.ts";
+import {
+  IMM_IB,
+  IMM_IBS,
+  IMM_IV,
+  IMM_IW,
+  IMM_IWIB,
+  IMM_IZ,
+  IMM_JB,
+  IMM_JZ,
+  IMM_MOFFS,
+  IMM_NONE,
+  type Row,
+  SZ_B,
+  SZ_D64,
+  SZ_F64,
+  SZ_V,
+} from "./row.ts";
+import type { Exec } from "./insn.ts";
 import {
   aluAI,
   aluEG,
@@ -61,45 +80,6 @@ import { SSE_0F, SSE_0F38, SSE_0F3A } from "./ops/sse_table.ts";
 import { enter, leave, popE, popf, popR, pushE, pushf, pushI, pushR } from "./ops/stack.ts";
 import { cmps, lods, movs, scas, stos } from "./ops/string.ts";
 import { GROUP_0FAE, X87_ONE } from "./ops/x87_table.ts";
-
-// Operand size rules.
-export const SZ_V = 0; // 16/32/64 by 0x66 and REX.W (default 32)
-export const SZ_B = 1; // byte
-export const SZ_D64 = 2; // default 64 in long mode, 16 with 0x66
-export const SZ_F64 = 3; // always 64
-
-// Immediates.
-export const IMM_NONE = 0;
-export const IMM_IB = 1; // imm8, zero-extended
-export const IMM_IBS = 2; // imm8, sign-extended
-export const IMM_IW = 3; // imm16
-export const IMM_IZ = 4; // imm16 or imm32 (sign-extended to 64)
-export const IMM_IV = 5; // imm16, imm32 or imm64
-export const IMM_JB = 6; // rel8 -> Insn.target
-export const IMM_JZ = 7; // rel32 -> Insn.target
-export const IMM_IWIB = 8; // ENTER
-export const IMM_MOFFS = 9; // absolute address (A0-A3)
-
-export interface Row {
-  name: string;
-  modrm?: boolean;
-  size?: number;
-  imm?: number;
-  exec?: Exec;
-  /** Sub-rows by ModRM.reg; a sub-row's fields override this row's. */
-  group?: (Row | undefined)[];
-  /** Variants by mandatory prefix: none, 66, F3, F2. */
-  sse?: (Row | undefined)[];
-  /** Chooses the handler at decode time (x87, register/memory splits). */
-  select?: (i: Insn) => Exec | undefined;
-  /** Valid only with a memory / register operand. */
-  memOnly?: boolean;
-  regOnly?: boolean;
-  /** LOCK prefix allowed (with a memory destination). */
-  lockable?: boolean;
-  /** The decoded block ends after this instruction. */
-  ends?: boolean;
-}
 
 const M = true;
 const L = { lockable: true };
