@@ -213,8 +213,23 @@ function inline(i: Insn, k: number): string | undefined {
     const body = aluCode(op, size);
     if (body === undefined) return undefined;
     let dst: number, src: string;
+    if ((f === aluEG || f === aluEI) && i.rm < 0) {
+      // Memory destination: read, operate, write back (not for CMP), the address computed once.
+      src = f === aluEG
+        ? `b0 = L[${i.reg}]; b1 = ${hiOf(i.reg)};`
+        : `b0 = ${i.imm}; b1 = ${size === 8 ? i.immHi : 0};`;
+      const load = size === 8
+        ? `a0 = M.read32(m); a1 = M.read32(m + 4);`
+        : `a0 = M.read32(m); a1 = 0;`;
+      const store = op === 7
+        ? ""
+        : size === 8
+        ? `if ((m & 4095) > 4088) M.checkWritable(m, 8); M.write32(m, r0); M.write32(m + 4, r1);`
+        : `M.write32(m, r0);`;
+      last = { op: op === 7 || op === 5 ? OP_SUB : op === 0 ? OP_ADD : OP_LOGIC, size };
+      return `m = ${eaExpr(i, k)}; ${src} ${load} ${body} ${store}`;
+    }
     if (f === aluEG) {
-      if (i.rm < 0) return undefined;
       dst = i.rm;
       src = `b0 = L[${i.reg}]; b1 = ${hiOf(i.reg)};`;
     } else if (f === aluGE) {
@@ -298,7 +313,7 @@ export function translate(insns: Insn[]): BlockFn {
   }
   const src = `return function block(c, I) {
   const L = c.lo, H = c.hi, M = c.mem;
-  let k = 0, a0 = 0, a1 = 0, b0 = 0, b1 = 0, r0 = 0, r1 = 0, t = 0, cf = 0;
+  let k = 0, a0 = 0, a1 = 0, b0 = 0, b1 = 0, r0 = 0, r1 = 0, t = 0, cf = 0, m = 0;
   try {
     ${lines.join("\n    ")}
   } catch (e) {

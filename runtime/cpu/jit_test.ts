@@ -37,7 +37,7 @@ function randomInsn(next: () => number): number[] {
   // [rbx + disp8] memory operand with reg field `reg`
   const mem = (reg: number) => [0x40 | ((reg & 7) << 3) | 3, disp];
   const memRex = (wide: boolean, reg: number) => 0x40 | (wide ? 8 : 0) | ((reg >> 3) << 2);
-  switch (next() % 17) {
+  switch (next() % 18) {
     case 0: { // ALU r/m, r  (add or adc sbb and sub xor cmp)
       const op = [0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39][next() % 8];
       return [rex(w, b, a), op, modrmRR(b, a)];
@@ -109,6 +109,12 @@ function randomInsn(next: () => number): number[] {
       return [0x40 | (a >> 3), 0x0f, 0x90 | (next() % 16), 0xc0 | (a & 7)];
     case 15: // movsx r, byte [rbx+d]
       return [memRex(w, a), 0x0f, 0xbe, ...mem(a)];
+    case 16: { // ALU [rbx+d], r and group 1 [rbx+d], imm8: memory destinations
+      if (next() % 2) {
+        return [memRex(w, b), [0x01, 0x09, 0x21, 0x29, 0x31, 0x39][next() % 6], ...mem(b)];
+      }
+      return [memRex(w, 0), 0x83, 0x40 | ((next() % 8) << 3) | 3, disp, next() & 0xff];
+    }
     default: // shl r, 1 (not inlined: a handler call between inlined forms)
       return [rex(w, 0, a), 0xd1, 0xe0 | (a & 7)];
   }
