@@ -6,19 +6,37 @@
 // as Linux does for a file that does not support the operation. Results are byte counts or
 // negative errno values. The FdTable maps numbers to descriptions plus the per-descriptor
 // FD_CLOEXEC flag.
+//
+// Blocking operations (a read of an empty stdin, poll) return promises and wait through
+// `blockingWait`, so that a signal can cut the wait short once the signals code installs
+// `blocking.interrupt`; what was waited for stays buffered in the file, so an abandoned wait loses
+// no data and the syscall can be restarted.
 
-import { EBADF, EINVAL, EMFILE, ENOTDIR, ENOTTY, ESPIPE } from "./errno.ts";
+import { EBADF, EINTR, EINVAL, EMFILE, ENOTDIR, ENOTTY, EPERM, ESPIPE } from "./errno.ts";
 import type { Process } from "./process.ts";
 
 export const O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2;
 export const O_CREAT = 0o100, O_EXCL = 0o200, O_NOCTTY = 0o400, O_TRUNC = 0o1000;
-export const O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DIRECTORY = 0o200000;
-export const O_NOFOLLOW = 0o400000, O_CLOEXEC = 0o2000000, O_PATH = 0o10000000;
+export const O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DSYNC = 0o10000, O_ASYNC = 0o20000;
+export const O_DIRECT = 0o40000, O_LARGEFILE = 0o100000, O_DIRECTORY = 0o200000;
+export const O_NOFOLLOW = 0o400000, O_NOATIME = 0o1000000, O_CLOEXEC = 0o2000000;
+export const O_SYNC = 0o4010000, O_PATH = 0o10000000, O_TMPFILE = 0o20200000;
+
+/** File type bits of st_mode. */
+export const S_IFMT = 0o170000, S_IFSOCK = 0o140000, S_IFLNK = 0o120000, S_IFREG = 0o100000;
+export const S_IFBLK = 0o060000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFIFO = 0o010000;
+
+/** d_type values of getdents64. */
+export const DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_BLK = 6, DT_REG = 8;
+export const DT_LNK = 10, DT_SOCK = 12;
 
 /** poll(2) event bits. */
 export const POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
+export const POLLRDNORM = 0x40, POLLRDBAND = 0x80, POLLWRNORM = 0x100, POLLWRBAND = 0x200;
+/** What an always-ready file (regular file, /dev/null) reports. */
+export const DEFAULT_POLLMASK = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 
-/** What fstat reports; times in nanoseconds since the epoch (as numbers: ms precision kept). */
+/** What fstat reports; times in nanoseconds since the epoch. */
 export interface StatInfo {
   dev: number;
   ino: number;
@@ -33,10 +51,59 @@ export interface StatInfo {
   atimeNs: bigint;
   mtimeNs: bigint;
   ctimeNs: bigint;
+  /** Creation time when the host knows it (statx STATX_BTIME). */
+  btimeNs?: bigint;
 }
 
+/** One directory entry as getdents64 reports it. */
+export interface DirEntry {
+  name: string;
+  ino: number;
+  type: number;
+}
+
+/** An attribute change through a descriptor or path (chmod, chown, utimensat). */
+export interface AttrChange {
+  mode?: number;
+  /** -1 leaves the owner or group unchanged. */
+  uid?: number;
+  gid?: number;
+  /** Seconds since the epoch (fractional); undefined leaves the time unchanged. */
+  atime?: number;
+  mtime?: number;
+}
+
+/** d_type for an st_mode. */
+export function direntType(mode: number): number {
+  return (mode & S_IFMT) >> 12;
+}
+
+/** A StatInfo for files that have no host counterpart. */
+export function syntheticStat(mode: number, ino: number, extra: Partial<StatInfo> = {}): StatInfo {
+  const t = BOOT_TIME_NS;
+  return {
+    dev: 0,
+    ino,
+    mode,
+    nlink: (mode & S_IFMT) === S_IFDIR ? 2 : 1,
+    uid: 0,
+    gid: 0,
+    rdev: 0,
+    size: 0,
+    blksize: 4096,
+    blocks: 0,
+    atimeNs: t,
+    mtimeNs: t,
+    ctimeNs: t,
+    ...extra,
+  };
+}
+
+/** When this host process started, as the time stamp of synthetic files. */
+export const BOOT_TIME_NS = BigInt(Math.floor(Date.now() - performance.now())) * 1000000n;
+
 export abstract class OpenFile {
-  /** Status flags (access mode, O_APPEND, O_NONBLOCK...). */
+  /** Status flags (access mode, O_APPEND, O_NONBLOCK...), as F_GETFL reports them. */
   flags: number;
   /** Descriptors referring to this description. */
   refs = 0;
@@ -45,6 +112,10 @@ export abstract class OpenFile {
   }
   /** Guest path, for /proc/self/fd and fchdir/openat on directories. */
   abstract readonly path: string;
+  /** Directories are bases for *at calls and fchdir, and list with getdents. */
+  get isDirectory(): boolean {
+    return false;
+  }
 
   read(_p: Process, _buf: Uint8Array): number | Promise<number> {
     return -EBADF;
@@ -65,9 +136,9 @@ export abstract class OpenFile {
   ioctl(_p: Process, _request: number, _arg: number): number | Promise<number> {
     return -ENOTTY;
   }
-  /** Ready events among `events` right now (poll/select). */
+  /** Ready events right now (poll/select); the caller masks them with what was asked. */
   poll(_events: number): number {
-    return POLLIN | POLLOUT;
+    return DEFAULT_POLLMASK;
   }
   /** Resolves when the file may have become ready (for blocking poll); default: never waits. */
   waitReady(_events: number): Promise<void> | undefined {
@@ -76,15 +147,69 @@ export abstract class OpenFile {
   truncate(_length: number): number {
     return -EINVAL;
   }
+  /** fsync/fdatasync: files without one (pipes, terminals, devices) answer EINVAL. */
   sync(): number {
-    return 0;
+    return -EINVAL;
   }
   /** Directory entries (getdents64), or -ENOTDIR. */
-  readdir(_p: Process): { name: string; ino: number; type: number }[] | number {
+  readdir(_p: Process): DirEntry[] | number {
     return -ENOTDIR;
+  }
+  /** chmod/chown/utimes through the descriptor. */
+  setAttributes(_p: Process, _change: AttrChange): number {
+    return -EPERM;
+  }
+  /** What readlink("/proc/self/fd/N") shows. */
+  linkTarget(_p: Process): string {
+    return this.path;
+  }
+  /**
+   * A description for opening this file again through /proc/self/fd/N with `flags`. Files that
+   * cannot be reopened (pipes, terminals) share this description.
+   */
+  reopen(_p: Process, _flags: number): OpenFile | number {
+    return this;
+  }
+  /** Bytes readable without blocking (FIONREAD); undefined where the file has no answer. */
+  readable(): number | undefined {
+    return undefined;
+  }
+  /**
+   * fcntl commands particular to a kind of file (F_GETPIPE_SZ, F_ADD_SEALS...); undefined when
+   * the file does not handle `cmd` and the generic answer applies.
+   */
+  fileControl(_p: Process, _cmd: number, _arg: number): number | undefined {
+    return undefined;
   }
   /** Called when the last descriptor referring to this description is closed. */
   release(_p: Process): void {}
+}
+
+/** The access mode allows reading (O_PATH descriptors allow neither). */
+export function canRead(f: OpenFile): boolean {
+  const acc = f.flags & O_ACCMODE;
+  return (f.flags & O_PATH) === 0 && (acc === O_RDONLY || acc === O_RDWR);
+}
+
+/** The access mode allows writing. */
+export function canWrite(f: OpenFile): boolean {
+  const acc = f.flags & O_ACCMODE;
+  return (f.flags & O_PATH) === 0 && (acc === O_WRONLY || acc === O_RDWR);
+}
+
+/**
+ * Hooks for interruptible waits: the signals code sets `interrupt` to return a promise that
+ * resolves when a signal should interrupt the process's current blocking syscall.
+ */
+export const blocking = {
+  interrupt: (_p: Process): Promise<void> | undefined => undefined,
+};
+
+/** Waits for `promise`, or until a signal interrupts the wait (then resolves to -EINTR). */
+export function blockingWait<T>(p: Process, promise: Promise<T>): Promise<T | number> {
+  const interrupt = blocking.interrupt(p);
+  if (!interrupt) return promise;
+  return Promise.race([promise, interrupt.then(() => -EINTR)]);
 }
 
 export interface FdEntry {
@@ -138,5 +263,10 @@ export class FdTable {
 
   closeOnExec(p: Process): void {
     for (const [fd, e] of [...this.entries]) if (e.cloexec) this.close(p, fd);
+  }
+
+  /** Open descriptor numbers in ascending order. */
+  numbers(): number[] {
+    return [...this.entries.keys()].sort((a, b) => a - b);
   }
 }

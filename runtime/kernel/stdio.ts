@@ -1,68 +1,302 @@
 // The guest's standard streams: descriptors 0, 1, 2 backed by the supervisor's own stdin, stdout
-// and stderr. Writes are synchronous so output order across streams is the guest's order.
+// and stderr, and /dev/tty when stdin is a terminal. Writes are synchronous so output order
+// across streams is the guest's order.
+//
+// Reading stdin goes through one read-ahead buffer per host process (`hostStdin`): a pending
+// Deno.stdin.read whose bytes are kept until the guest reads them. poll/select wait on it, and a
+// read interrupted by a signal abandons only its wait, never the bytes (they stay buffered).
 
-import { EAGAIN, EIO } from "./errno.ts";
-import { O_NONBLOCK, O_RDONLY, O_WRONLY, OpenFile, type StatInfo } from "./files.ts";
+import { EAGAIN, EBADF, EINTR, EINVAL, ENOTTY, EPIPE, ESPIPE } from "./errno.ts";
+import {
+  blockingWait,
+  O_ACCMODE,
+  O_CLOEXEC,
+  O_LARGEFILE,
+  O_NONBLOCK,
+  O_RDONLY,
+  O_WRONLY,
+  OpenFile,
+  POLLHUP,
+  POLLIN,
+  POLLOUT,
+  POLLRDNORM,
+  POLLWRNORM,
+  S_IFCHR,
+  type StatInfo,
+  syntheticStat,
+} from "./files.ts";
+import { hostErrno } from "./host_errno.ts";
+import { hostFileStat } from "./host_file.ts";
 import type { Process } from "./process.ts";
+import { terminal, terminalIoctl } from "./termios.ts";
+
+/** The host's stdin with its read-ahead buffer. */
+class HostStdin {
+  private readonly chunk = new Uint8Array(65536);
+  private data = new Uint8Array(0);
+  private at = 0;
+  private eof = false;
+  private error = 0;
+  private pending: Promise<void> | undefined;
+  private kind: "pipe" | "file" | "other" | undefined;
+
+  /** Bytes buffered and not yet read. */
+  get available(): number {
+    return this.data.length - this.at;
+  }
+
+  /** A read would not block. */
+  ready(): boolean {
+    return this.available > 0 || this.eof || this.error !== 0 || this.hostKind() === "file";
+  }
+
+  /** At end of a pipe: poll reports POLLHUP. */
+  hungUp(): boolean {
+    return this.eof && this.available === 0 && this.hostKind() === "pipe";
+  }
+
+  private hostKind(): "pipe" | "file" | "other" {
+    if (this.kind === undefined) {
+      try {
+        const info = Deno.statSync("/proc/self/fd/0");
+        this.kind = info.isFifo || info.isSocket ? "pipe" : info.isFile ? "file" : "other";
+      } catch {
+        this.kind = "other";
+      }
+    }
+    return this.kind;
+  }
+
+  /** Starts a read-ahead if none is running; resolves when data, EOF or an error is there. */
+  fill(): Promise<void> {
+    if (this.available > 0 || this.eof || this.error !== 0) return Promise.resolve();
+    this.pending ??= Deno.stdin.read(this.chunk).then(
+      (n) => {
+        if (n === null) this.eof = true;
+        else {
+          this.data = this.chunk.slice(0, n);
+          this.at = 0;
+        }
+      },
+      (e) => {
+        this.error = hostErrno(e);
+      },
+    ).finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  /** Takes buffered bytes: a count, 0 at EOF (reported once), -errno, or -EAGAIN if empty. */
+  take(buf: Uint8Array): number {
+    const n = Math.min(buf.length, this.available);
+    if (n > 0) {
+      buf.set(this.data.subarray(this.at, this.at + n));
+      this.at += n;
+      return n;
+    }
+    if (buf.length === 0) return 0;
+    if (this.error !== 0) {
+      const e = this.error;
+      this.error = 0;
+      return -e;
+    }
+    if (this.eof) {
+      this.eof = false;
+      return 0;
+    }
+    return -EAGAIN;
+  }
+
+  /** Discards unread input (TCFLSH, TCSETSF). */
+  flush(): void {
+    this.data = new Uint8Array(0);
+    this.at = 0;
+  }
+}
+
+export const hostStdin = new HostStdin();
+
+/** Reads the host stdin for a guest descriptor, waiting unless it is non-blocking. */
+function readStdin(p: Process, f: OpenFile, buf: Uint8Array): number | Promise<number> {
+  const n = hostStdin.take(buf);
+  if (n !== -EAGAIN) return n;
+  if (f.flags & O_NONBLOCK) {
+    hostStdin.fill();
+    return -EAGAIN;
+  }
+  return (async () => {
+    for (;;) {
+      const w = await blockingWait(p, hostStdin.fill());
+      if (w === -EINTR) return -EINTR;
+      const got = hostStdin.take(buf);
+      if (got !== -EAGAIN) return got;
+    }
+  })();
+}
+
+function writeAll(out: { writeSync(b: Uint8Array): number }, data: Uint8Array): number {
+  let done = 0;
+  try {
+    while (done < data.length) done += out.writeSync(data.subarray(done));
+  } catch (e) {
+    if (e instanceof Deno.errors.BrokenPipe) return done || -EPIPE;
+    return done || -hostErrno(e);
+  }
+  return done;
+}
+
+/** Status flags of a host descriptor as the shell opened it (/proc/self/fdinfo). */
+function hostFlags(fd: number, fallback: number): number {
+  try {
+    const m = /flags:\s*([0-7]+)/.exec(Deno.readTextFileSync(`/proc/self/fdinfo/${fd}`));
+    if (m) return parseInt(m[1], 8) & ~(O_CLOEXEC | O_NONBLOCK);
+  } catch { /* not Linux */ }
+  return fallback;
+}
 
 export class StdioFile extends OpenFile {
   readonly path: string;
-  constructor(readonly hostFd: 0 | 1 | 2) {
-    super(hostFd === 0 ? O_RDONLY : O_WRONLY);
+  constructor(readonly hostFd: 0 | 1 | 2, flags?: number) {
+    super(flags ?? hostFlags(hostFd, hostFd === 0 ? O_RDONLY : O_WRONLY | O_LARGEFILE));
     this.path = `/dev/pts/0`;
   }
 
-  override async read(_p: Process, buf: Uint8Array): Promise<number> {
-    if (this.hostFd !== 0) return -9;
-    if (this.flags & O_NONBLOCK) return -EAGAIN;
-    try {
-      const n = await Deno.stdin.read(buf);
-      return n ?? 0;
-    } catch {
-      return -EIO;
-    }
-  }
-
-  override write(_p: Process, data: Uint8Array): number {
-    const out = this.hostFd === 2 ? Deno.stderr : this.hostFd === 1 ? Deno.stdout : undefined;
-    if (!out) return -9;
-    let done = 0;
-    try {
-      while (done < data.length) done += out.writeSync(data.subarray(done));
-    } catch (e) {
-      if (e instanceof Deno.errors.BrokenPipe) return done || -32; // EPIPE
-      return done || -EIO;
-    }
-    return done;
+  private host(): typeof Deno.stdin | typeof Deno.stdout {
+    return this.hostFd === 0 ? Deno.stdin : this.hostFd === 1 ? Deno.stdout : Deno.stderr;
   }
 
   isTerminal(): boolean {
-    const s = this.hostFd === 0 ? Deno.stdin : this.hostFd === 1 ? Deno.stdout : Deno.stderr;
-    return s.isTerminal();
+    return this.host().isTerminal();
+  }
+
+  override read(p: Process, buf: Uint8Array): number | Promise<number> {
+    // A terminal opened read-write answers on any of its descriptors.
+    if (this.hostFd !== 0 && !(this.isTerminal() && Deno.stdin.isTerminal())) return -EBADF;
+    return readStdin(p, this, buf);
+  }
+
+  override write(_p: Process, data: Uint8Array): number {
+    if (this.hostFd !== 0) return writeAll(this.hostFd === 1 ? Deno.stdout : Deno.stderr, data);
+    if (Deno.stdin.isTerminal() && Deno.stderr.isTerminal()) return writeAll(Deno.stderr, data);
+    return -EBADF;
+  }
+
+  override seek(): number {
+    return -ESPIPE;
   }
 
   stat(_p: Process): StatInfo | number {
-    let info: Deno.FileInfo | undefined;
     try {
-      info = Deno.statSync(`/proc/self/fd/${this.hostFd}`);
-    } catch { /* not Linux, or closed */ }
-    const t = BigInt(Date.now()) * 1000000n;
-    return {
-      dev: info?.dev ?? 0,
-      ino: info?.ino ?? 0,
-      mode: info?.mode ?? 0o20620,
-      nlink: info?.nlink ?? 1,
-      uid: info?.uid ?? 0,
-      gid: info?.gid ?? 0,
-      rdev: info?.rdev ?? 0,
-      size: info?.isFile ? info.size : 0,
-      blksize: info?.blksize ?? 4096,
-      blocks: info?.blocks ?? 0,
-      atimeNs: info?.atime ? BigInt(info.atime.getTime()) * 1000000n : t,
-      mtimeNs: info?.mtime ? BigInt(info.mtime.getTime()) * 1000000n : t,
-      ctimeNs: info?.ctime ? BigInt(info.ctime.getTime()) * 1000000n : t,
-    };
+      return hostFileStat(Deno.statSync(`/proc/self/fd/${this.hostFd}`));
+    } catch {
+      return syntheticStat(S_IFCHR | 0o620, 3, { rdev: 0x8800 });
+    }
   }
+
+  override ioctl(p: Process, request: number, arg: number): number {
+    if (this.isTerminal()) {
+      const r = terminalIoctl(p, request, arg, () => hostStdin.flush());
+      if (r !== undefined) return r;
+    }
+    return super.ioctl(p, request, arg) as number;
+  }
+
+  override readable(): number | undefined {
+    if (this.hostFd === 0 || this.isTerminal()) return hostStdin.available;
+    return undefined;
+  }
+
+  override poll(_events: number): number {
+    const out = this.hostFd === 0 && (this.flags & O_ACCMODE) === O_RDONLY
+      ? 0
+      : POLLOUT | POLLWRNORM;
+    if (this.hostFd !== 0 && !this.isTerminal()) return out;
+    if (hostStdin.hungUp()) return out | POLLHUP;
+    return out | (hostStdin.ready() ? POLLIN | POLLRDNORM : 0);
+  }
+
+  override waitReady(events: number): Promise<void> | undefined {
+    if (!(events & POLLIN) || (this.hostFd !== 0 && !this.isTerminal())) return undefined;
+    return hostStdin.fill();
+  }
+
+  override sync(): number {
+    try {
+      return Deno.statSync(`/proc/self/fd/${this.hostFd}`).isFile ? 0 : -EINVAL;
+    } catch {
+      return -EINVAL;
+    }
+  }
+
+  override linkTarget(_p: Process): string {
+    try {
+      return Deno.readLinkSync(`/proc/self/fd/${this.hostFd}`);
+    } catch {
+      return this.path;
+    }
+  }
+
+  override reopen(_p: Process, flags: number): OpenFile | number {
+    return new StdioFile(this.hostFd, flags | O_LARGEFILE);
+  }
+
+  override release(_p: Process): void {
+    if (this.hostFd === 0) terminal.restore();
+  }
+}
+
+/** /dev/tty: the controlling terminal, when stdin is one. */
+export class TtyFile extends OpenFile {
+  readonly path = "/dev/tty";
+  private out: Deno.FsFile | undefined;
+
+  override read(p: Process, buf: Uint8Array): number | Promise<number> {
+    return readStdin(p, this, buf);
+  }
+
+  override write(_p: Process, data: Uint8Array): number {
+    if (!this.out) {
+      try {
+        this.out = Deno.openSync("/dev/tty", { write: true });
+      } catch {
+        return writeAll(Deno.stderr, data);
+      }
+    }
+    return writeAll(this.out, data);
+  }
+
+  stat(_p: Process): StatInfo {
+    return syntheticStat(S_IFCHR | 0o666, 11, { dev: 5, rdev: 0x500, gid: 5 });
+  }
+
+  override ioctl(p: Process, request: number, arg: number): number {
+    return terminalIoctl(p, request, arg, () => hostStdin.flush()) ?? -ENOTTY;
+  }
+
+  override readable(): number {
+    return hostStdin.available;
+  }
+
+  override poll(_events: number): number {
+    return POLLOUT | POLLWRNORM | (hostStdin.ready() ? POLLIN | POLLRDNORM : 0);
+  }
+
+  override waitReady(events: number): Promise<void> | undefined {
+    return events & POLLIN ? hostStdin.fill() : undefined;
+  }
+
+  override release(_p: Process): void {
+    try {
+      this.out?.close();
+    } catch { /* closed */ }
+  }
+}
+
+/** Opens /dev/tty, or undefined when there is no controlling terminal (ENXIO). */
+export function openTerminal(flags: number): OpenFile | undefined {
+  if (!Deno.stdin.isTerminal()) return undefined;
+  return new TtyFile(flags | O_LARGEFILE);
 }
 
 /** Installs descriptors 0, 1, 2. */

@@ -1,7 +1,7 @@
 // Reading and writing descriptors: read, write, readv, writev, pread64, pwrite64.
 
 import { EBADF, EINVAL } from "../kernel/errno.ts";
-import { O_ACCMODE, O_RDONLY, O_WRONLY } from "../kernel/files.ts";
+import { canRead, canWrite } from "../kernel/files.ts";
 import type { Process } from "../kernel/process.ts";
 import type { Args, SyscallDef } from "./table.ts";
 
@@ -9,7 +9,7 @@ const MAX_RW = 0x7ffff000;
 
 async function sysRead(p: Process, a: Args): Promise<number> {
   const f = p.fds.get(a.int(0));
-  if (!f || (f.flags & O_ACCMODE) === O_WRONLY) return -EBADF;
+  if (!f || !canRead(f)) return -EBADF;
   const addr = a.ulong(1), len = Math.min(a.ulong(2), MAX_RW, 1 << 24);
   const buf = new Uint8Array(len);
   const n = await f.read(p, buf);
@@ -19,7 +19,7 @@ async function sysRead(p: Process, a: Args): Promise<number> {
 
 function sysWrite(p: Process, a: Args): number | Promise<number> {
   const f = p.fds.get(a.int(0));
-  if (!f || (f.flags & O_ACCMODE) === O_RDONLY) return -EBADF;
+  if (!f || !canWrite(f)) return -EBADF;
   const len = Math.min(a.ulong(2), MAX_RW);
   const data = p.mem.read(a.ulong(1), len);
   return f.write(p, data);
@@ -39,7 +39,7 @@ function readIovec(p: Process, addr: number, count: number): [number, number][] 
 
 async function sysReadv(p: Process, a: Args): Promise<number> {
   const f = p.fds.get(a.int(0));
-  if (!f || (f.flags & O_ACCMODE) === O_WRONLY) return -EBADF;
+  if (!f || !canRead(f)) return -EBADF;
   const iov = readIovec(p, a.ulong(1), a.int(2));
   if (typeof iov === "number") return iov;
   let total = 0;
@@ -57,7 +57,7 @@ async function sysReadv(p: Process, a: Args): Promise<number> {
 
 async function sysWritev(p: Process, a: Args): Promise<number> {
   const f = p.fds.get(a.int(0));
-  if (!f || (f.flags & O_ACCMODE) === O_RDONLY) return -EBADF;
+  if (!f || !canWrite(f)) return -EBADF;
   const iov = readIovec(p, a.ulong(1), a.int(2));
   if (typeof iov === "number") return iov;
   const parts: Uint8Array[] = [];
@@ -78,7 +78,7 @@ async function sysWritev(p: Process, a: Args): Promise<number> {
 
 function sysPread(p: Process, a: Args): number {
   const f = p.fds.get(a.int(0));
-  if (!f || (f.flags & O_ACCMODE) === O_WRONLY) return -EBADF;
+  if (!f || !canRead(f)) return -EBADF;
   const offset = a.long(3);
   if (offset < 0) return -EINVAL;
   const buf = new Uint8Array(Math.min(a.ulong(2), 1 << 24));
@@ -89,7 +89,7 @@ function sysPread(p: Process, a: Args): number {
 
 function sysPwrite(p: Process, a: Args): number {
   const f = p.fds.get(a.int(0));
-  if (!f || (f.flags & O_ACCMODE) === O_RDONLY) return -EBADF;
+  if (!f || !canWrite(f)) return -EBADF;
   const offset = a.long(3);
   if (offset < 0) return -EINVAL;
   return f.pwrite(p, p.mem.read(a.ulong(1), Math.min(a.ulong(2), MAX_RW)), offset);

@@ -6,8 +6,14 @@
 
 import type { Process } from "../kernel/process.ts";
 import { SYSCALL_NAMES } from "./numbers.ts";
+import { rows as dirRows } from "./sys_dir.ts";
 import { rows as exitRows } from "./sys_exit.ts";
+import { rows as fdRows } from "./sys_fd.ts";
+import { rows as fileRows } from "./sys_file.ts";
+import { rows as ioctlRows } from "./sys_ioctl.ts";
+import { rows as pollRows } from "./sys_poll.ts";
 import { rows as rwRows } from "./sys_rw.ts";
+import { rows as statRows } from "./sys_stat.ts";
 
 /** Register arguments of one syscall, decoded on demand. */
 export class Args {
@@ -64,7 +70,16 @@ export interface SyscallRow extends SyscallDef {
   implemented: boolean;
 }
 
-const families: SyscallDef[][] = [exitRows, rwRows];
+const families: SyscallDef[][] = [
+  exitRows,
+  rwRows,
+  fileRows,
+  statRows,
+  dirRows,
+  fdRows,
+  ioctlRows,
+  pollRows,
+];
 
 export const SYSCALLS: SyscallRow[] = [];
 for (let nr = 0; nr <= 450; nr++) {

@@ -1,0 +1,158 @@
+// The controlling terminal's line discipline settings, as terminal ioctls see them. Deno cannot
+// read the host's termios, so the guest starts from Linux's defaults for a terminal (what `stty
+// sane` sets) and we keep what it sets; clearing ICANON puts the host terminal in raw mode
+// (cbreak when ISIG stays on), setting it again restores cooked mode. One state per host: every
+// descriptor of the terminal (fds 0-2, /dev/tty) shares it.
+
+import { EINVAL, ENOTTY } from "./errno.ts";
+import type { Process } from "./process.ts";
+
+export const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404;
+export const TCSBRK = 0x5409, TCXONC = 0x540a, TCFLSH = 0x540b, TIOCSCTTY = 0x540e;
+export const TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410, TIOCOUTQ = 0x5411, TIOCGWINSZ = 0x5413;
+export const TIOCSWINSZ = 0x5414, FIONREAD = 0x541b, TIOCNOTTY = 0x5422, TIOCGSID = 0x5429;
+export const TCGETS2 = 0x802c542a, TCSETS2 = 0x402c542b, TCSETSW2 = 0x402c542c;
+export const TCSETSF2 = 0x402c542d, FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
+export const FIOASYNC = 0x5452;
+
+const ICANON = 0o2, ISIG = 0o1;
+/** struct termios (kernel): 4 flag words, c_line, c_cc[19]. termios2 adds two speeds. */
+const TERMIOS_SIZE = 36, TERMIOS2_SIZE = 44;
+const B38400 = 0o17;
+
+function defaultTermios(): Uint8Array {
+  const t = new Uint8Array(TERMIOS2_SIZE);
+  const v = new DataView(t.buffer);
+  v.setUint32(0, 0o400 | 0o2000 | 0o20000 | 0o40000, true); // ICRNL IXON IMAXBEL IUTF8
+  v.setUint32(4, 0o1 | 0o4, true); // OPOST | ONLCR
+  v.setUint32(8, B38400 | 0o60 | 0o200, true); // B38400 | CS8 | CREAD
+  // ISIG ICANON ECHO ECHOE ECHOK IEXTEN ECHOCTL ECHOKE
+  v.setUint32(12, 0o1 | 0o2 | 0o10 | 0o20 | 0o40 | 0o100000 | 0o1000 | 0o4000, true);
+  // c_cc: VINTR VQUIT VERASE VKILL VEOF VTIME VMIN VSWTC VSTART VSTOP VSUSP VEOL VREPRINT
+  // VDISCARD VWERASE VLNEXT VEOL2
+  const cc = [3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0];
+  t.set(cc, 17);
+  v.setUint32(36, 38400, true);
+  v.setUint32(40, 38400, true);
+  return t;
+}
+
+/** The terminal's shared state. */
+class TerminalState {
+  termios = defaultTermios();
+  winsize: [number, number, number, number] | undefined;
+  raw = false;
+  foregroundPgrp: number | undefined;
+
+  /** Applies ICANON/ISIG to the host terminal. */
+  apply(): void {
+    const lflag = new DataView(this.termios.buffer).getUint32(12, true);
+    const raw = (lflag & ICANON) === 0;
+    if (raw === this.raw || !Deno.stdin.isTerminal()) return;
+    try {
+      Deno.stdin.setRaw(raw, { cbreak: raw && (lflag & ISIG) !== 0 });
+      this.raw = raw;
+    } catch { /* not a terminal after all: the settings stay recorded */ }
+  }
+
+  /** Puts the host terminal back in cooked mode if the guest left it raw. */
+  restore(): void {
+    if (!this.raw) return;
+    try {
+      Deno.stdin.setRaw(false);
+    } catch { /* gone */ }
+    this.raw = false;
+  }
+}
+
+export const terminal = new TerminalState();
+
+/**
+ * Serves a terminal ioctl on a descriptor of the host terminal. `flushInput` discards unread
+ * input (TCSETSF, TCFLSH). Returns undefined for requests that are not terminal ioctls.
+ */
+export function terminalIoctl(
+  p: Process,
+  request: number,
+  arg: number,
+  flushInput: () => void,
+): number | undefined {
+  const t = terminal;
+  switch (request) {
+    case TCGETS:
+      p.mem.write(arg, t.termios.subarray(0, TERMIOS_SIZE));
+      return 0;
+    case TCGETS2:
+      p.mem.write(arg, t.termios.subarray(0, TERMIOS2_SIZE));
+      return 0;
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+    case TCSETS2:
+    case TCSETSW2:
+    case TCSETSF2: {
+      const two = request === TCSETS2 || request === TCSETSW2 || request === TCSETSF2;
+      t.termios.set(p.mem.read(arg, two ? TERMIOS2_SIZE : TERMIOS_SIZE));
+      if (request === TCSETSF || request === TCSETSF2) flushInput();
+      t.apply();
+      return 0;
+    }
+    case TIOCGWINSZ: {
+      let size = t.winsize;
+      if (!size) {
+        try {
+          const { columns, rows } = Deno.consoleSize();
+          size = [rows, columns, 0, 0];
+        } catch {
+          size = [24, 80, 0, 0];
+        }
+      }
+      const out = new Uint8Array(8);
+      const v = new DataView(out.buffer);
+      size.forEach((x, k) => v.setUint16(2 * k, x, true));
+      p.mem.write(arg, out);
+      return 0;
+    }
+    case TIOCSWINSZ: {
+      const v = new DataView(p.mem.read(arg, 8).buffer);
+      t.winsize = [
+        v.getUint16(0, true),
+        v.getUint16(2, true),
+        v.getUint16(4, true),
+        v.getUint16(6, true),
+      ];
+      return 0;
+    }
+    case TIOCGPGRP:
+      p.mem.write(arg, int32(t.foregroundPgrp ?? p.pgid));
+      return 0;
+    case TIOCSPGRP: {
+      const pgrp = new DataView(p.mem.read(arg, 4).buffer).getInt32(0, true);
+      if (pgrp < 0) return -EINVAL;
+      t.foregroundPgrp = pgrp;
+      return 0;
+    }
+    case TIOCGSID:
+      p.mem.write(arg, int32(p.sid));
+      return 0;
+    case TIOCOUTQ:
+      p.mem.write(arg, int32(0));
+      return 0;
+    case TCFLSH:
+      if (arg < 0 || arg > 2) return -EINVAL;
+      if (arg !== 1) flushInput();
+      return 0;
+    case TCSBRK:
+    case TCXONC:
+    case TIOCSCTTY:
+    case TIOCNOTTY:
+      return 0;
+  }
+  return (request & 0xff00) === 0x5400 ? -ENOTTY : undefined;
+}
+
+export function int32(v: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setInt32(0, v, true);
+  return out;
+}
