@@ -23,6 +23,7 @@ type Suite = (options: BenchOptions) => Promise<BenchRow[]>;
 const suites: Record<string, () => Promise<Suite>> = {
   cpu: async () => (await import("./cpu.ts")).run,
   // ipc: IPC round trips and throughput
+  ipc: async () => (await import("./ipc.ts")).run,
 };
 
 function printTable(rows: BenchRow[]): void {

@@ -66,8 +66,9 @@ export function encodeFrame(
   return frameBytes(seq, code, vmid, encoder.encode(payload), maxPayload);
 }
 
-const INITIAL_BUFFER = 64 * 1024;
-const MIN_READ_SPACE = 16 * 1024;
+const INITIAL_BUFFER = 256 * 1024;
+/** Room offered to each read, so one read can take several frames (or much of a big one). */
+const MIN_READ_SPACE = 128 * 1024;
 
 /**
  * Reassembles frames from a byte stream cut anywhere: `push()` chunks (or read straight into

@@ -12,6 +12,7 @@ import { Code, LEADER_VMID, MAX_VMID } from "./codes.ts";
 import { asError } from "./errors.ts";
 import { type FileLockSnapshot, FileLockTable } from "./file_locks.ts";
 import { type IdRangeSnapshot, IdRangeTable, PID_MAX } from "./id_ranges.ts";
+import { newSecret, prepareRuntimeDir } from "./auth.ts";
 import { expectInt, expectRecord } from "./payload.ts";
 import { SyncServer, type SyncSnapshot } from "./sync.ts";
 import { VmidAllocator, type VmidSnapshot } from "./vmid.ts";
@@ -116,19 +117,9 @@ export class Leader {
 
 /** Starts the leader: runtime dir (0700), a fresh secret, the listening socket (0600). */
 export async function startLeader(options: LeaderOptions = {}): Promise<Leader> {
-  let runtimeDir = options.runtimeDir;
-  const ownsDir = runtimeDir === undefined;
-  if (runtimeDir === undefined) {
-    runtimeDir = await Deno.makeTempDir({ prefix: "supervisor-ipc-" });
-  } else {
-    if (!runtimeDir.startsWith("/")) throw new TypeError("The runtime directory must be absolute");
-    await Deno.mkdir(runtimeDir, { recursive: true, mode: 0o700 });
-    const info = await Deno.lstat(runtimeDir);
-    if (!info.isDirectory) throw new TypeError(`${runtimeDir} is not a directory`);
-  }
-  await Deno.chmod(runtimeDir, 0o700);
-  const secret = Array.from(crypto.getRandomValues(new Uint8Array(32)))
-    .map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  const ownsDir = options.runtimeDir === undefined;
+  const runtimeDir = await prepareRuntimeDir(options.runtimeDir);
+  const secret = newSecret();
   const worker = new IpcWorker({
     vmid: LEADER_VMID,
     leaderVmid: LEADER_VMID,

@@ -44,9 +44,9 @@ export {
   IpcWorker,
   type ProcessHooks,
   type RequestOptions,
-  socketPath,
   type WorkerOptions,
 } from "./worker.ts";
+export { socketPath } from "./auth.ts";
 export { handlerTable } from "./handlers.ts";
 export {
   Leader,

@@ -45,12 +45,3 @@ export function expectBytesOrNull(value: unknown, what: string): Uint8Array | nu
   if (!(value instanceof Uint8Array)) throw new TypeError(`${what} must be bytes or null`);
   return value;
 }
-
-/** Compares two secrets in time independent of where they differ. */
-export function secretsEqual(a: string, b: string): boolean {
-  const left = new TextEncoder().encode(a);
-  const right = new TextEncoder().encode(b);
-  let difference = left.length ^ right.length;
-  for (let i = 0; i < left.length; i++) difference |= left[i] ^ (right[i % right.length] ?? 0);
-  return difference === 0;
-}

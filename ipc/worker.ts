@@ -1,5 +1,5 @@
 // The IPC worker loop of one process (leader or guest): links by VMID, HELLO, dispatch through the
-// one handler table, request/response by sequence number, broadcast, lazy connection.
+// one handler table, replies (requests.ts matches them), broadcast, lazy connection.
 //
 // Owns: this process's links and its requests in flight. Invariants:
 // - a link carries nothing but HELLO until the peer presented the run's secret; after that every
@@ -10,10 +10,12 @@
 // - socket paths come only from validated numeric VMIDs (socketPath), inside the runtime dir.
 // Single-threaded: all state is touched only from this process's event loop.
 import { Code, codeName, MAX_VMID } from "./codes.ts";
-import { asError, LinkClosedError, RemoteError } from "./errors.ts";
+import { asError, LinkClosedError } from "./errors.ts";
+import { RequestTable } from "./requests.ts";
 import { encodePayload, type Frame, frameBytes } from "./frame.ts";
 import { handlerTable } from "./handlers.ts";
-import { expectInt, expectRecord, expectString, secretsEqual } from "./payload.ts";
+import { checkHello, socketPath } from "./auth.ts";
+import { expectInt } from "./payload.ts";
 import { Link, type LinkEvents, unixChannel } from "./transport.ts";
 import type { LeaderServices } from "./leader.ts";
 import type { ChildExit, ChildRecord } from "./child.ts";
@@ -60,22 +62,6 @@ export interface RequestOptions {
   via?: Link;
 }
 
-interface Pending {
-  link: Link;
-  code: Code;
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: number | undefined;
-}
-
-/** The socket of process `vmid` in `runtimeDir`; only a valid numeric VMID can name a path. */
-export function socketPath(runtimeDir: string, vmid: number): string {
-  if (!Number.isInteger(vmid) || vmid < 1 || vmid > MAX_VMID) {
-    throw new RangeError(`VMID must be an integer from 1 to ${MAX_VMID}, got ${vmid}`);
-  }
-  return `${runtimeDir}/${vmid}.sock`;
-}
-
 export class IpcWorker implements LinkEvents {
   readonly vmid: number;
   readonly leaderVmid: number;
@@ -97,10 +83,9 @@ export class IpcWorker implements LinkEvents {
   readonly #helloTimeoutMs: number;
   readonly #links = new Map<number, Link[]>();
   readonly #allLinks = new Set<Link>();
-  readonly #pending = new Map<number, Pending>();
+  readonly #requests = new RequestTable();
   readonly #connecting = new Map<number, Promise<Link>>();
   readonly #helloTimers = new Map<Link, number>();
-  #seq = 0;
   #listener: Deno.Listener | null = null;
   #acceptLoop: Promise<void> | null = null;
   #closed = false;
@@ -162,9 +147,11 @@ export class IpcWorker implements LinkEvents {
     options: RequestOptions = {},
   ): Promise<unknown> {
     const link = options.via ?? this.#links.get(dest)?.[0];
-    if (link !== undefined) return this.#requestOn(link, code, payload, options.timeoutMs);
+    if (link !== undefined) {
+      return this.#requests.issue(link, code, this.vmid, payload, options.timeoutMs);
+    }
     return this.connectToProcess(dest).then((dialled) =>
-      this.#requestOn(dialled, code, payload, options.timeoutMs)
+      this.#requests.issue(dialled, code, this.vmid, payload, options.timeoutMs)
     );
   }
 
@@ -259,7 +246,7 @@ export class IpcWorker implements LinkEvents {
       );
     }
     if (frame.code === Code.RESPONSE || frame.code === Code.RESPONSE_ERROR) {
-      return this.#settle(link, frame);
+      return this.#requests.settle(link, frame);
     }
     const handler = handlerTable[frame.code as Exclude<Code, Code.CODE_BOUND>]; // frame.ts checked it
     if (handler === null) {
@@ -288,21 +275,7 @@ export class IpcWorker implements LinkEvents {
     clearTimeout(this.#helloTimers.get(link));
     this.#helloTimers.delete(link);
     const vmid = link.peerVmid;
-    for (const [seq, pending] of this.#pending) {
-      if (pending.link !== link) continue;
-      this.#pending.delete(seq);
-      clearTimeout(pending.timer);
-      const why = error === null ? "" : `: ${error.message}`;
-      pending.reject(
-        new LinkClosedError(
-          `Process ${vmid} went away before answering ${
-            codeName(pending.code)
-          } (request ${seq})${why}`,
-          vmid,
-          { cause: error },
-        ),
-      );
-    }
+    this.#requests.failLink(link, error);
     if (error !== null && !this.#closed) this.report(error, vmid);
     const registered = this.#links.get(vmid);
     if (registered === undefined || !registered.includes(link)) return;
@@ -317,44 +290,6 @@ export class IpcWorker implements LinkEvents {
       this.leader?.onMemberLost(vmid);
       this.hooks.onPeerLost?.(vmid);
     }
-  }
-
-  #requestOn(link: Link, code: Code, payload: unknown, timeoutMs?: number): Promise<unknown> {
-    const seq = this.#seq = this.#seq === 0xffff_ffff ? 1 : this.#seq + 1;
-    return new Promise((resolve, reject) => {
-      link.sendFrame(seq, code, this.vmid, payload);
-      const pending: Pending = { link, code, resolve, reject, timer: undefined };
-      if (timeoutMs !== undefined) {
-        pending.timer = setTimeout(() => {
-          this.#pending.delete(seq);
-          reject(
-            new Deno.errors.TimedOut(
-              `Process ${link.peerVmid} did not answer ${codeName(code)} within ${timeoutMs} ms`,
-            ),
-          );
-        }, timeoutMs);
-      }
-      this.#pending.set(seq, pending);
-    });
-  }
-
-  #settle(link: Link, frame: Frame): void {
-    const pending = this.#pending.get(frame.seq);
-    // A reply after its request timed out (or forged for another link) has nobody to wake.
-    if (pending === undefined || pending.link !== link) return;
-    this.#pending.delete(frame.seq);
-    clearTimeout(pending.timer);
-    if (frame.code === Code.RESPONSE) return pending.resolve(frame.payload);
-    const remote = frame.payload as { name?: unknown; message?: unknown } | null;
-    const message = typeof remote?.message === "string" ? remote.message : "unknown error";
-    const name = typeof remote?.name === "string" ? remote.name : "Error";
-    pending.reject(
-      new RemoteError(
-        `Process ${link.peerVmid} failed ${codeName(pending.code)}: ${message}`,
-        link.peerVmid,
-        name,
-      ),
-    );
   }
 
   #reply(link: Link, frame: Frame, value: unknown): void {
@@ -377,26 +312,13 @@ export class IpcWorker implements LinkEvents {
 
   #hello(link: Link, frame: Frame): void {
     try {
-      if (frame.code !== Code.HELLO) {
-        throw new TypeError(`Peer sent ${codeName(frame.code)} before presenting the run secret`);
-      }
-      const hello = expectRecord(frame.payload, "HELLO");
-      if (!secretsEqual(expectString(hello.secret, "HELLO secret", 256), this.#secret)) {
-        throw new TypeError("Peer presented a wrong run secret");
-      }
-      const vmid = expectInt(hello.vmid, "HELLO vmid", 1, MAX_VMID);
-      if (vmid !== frame.vmid || vmid === this.vmid) {
-        throw new TypeError(`Peer claimed VMID ${vmid} in a frame from ${frame.vmid}`);
-      }
-      if (link.expectedVmid !== 0 && vmid !== link.expectedVmid) {
-        throw new TypeError(`Process ${link.expectedVmid} answered as process ${vmid}`);
-      }
-      link.peerVmid = vmid;
+      const hello = checkHello(frame, this.#secret, this.vmid, link.expectedVmid);
+      link.peerVmid = frame.vmid;
       link.authenticated = true;
       clearTimeout(this.#helloTimers.get(link));
       this.#helloTimers.delete(link);
       this.#register(link);
-      this.leader?.onHello(vmid, hello);
+      this.leader?.onHello(frame.vmid, hello);
     } catch (error) {
       link.close(asError(error));
     }

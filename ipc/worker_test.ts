@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { Code } from "./codes.ts";
 import { LinkClosedError, RemoteError } from "./errors.ts";
 import { decodeFrames, encodeFrame, type Frame } from "./frame.ts";
-import { IpcWorker, socketPath } from "./worker.ts";
+import { IpcWorker } from "./worker.ts";
+import { socketPath } from "./auth.ts";
 import { cleanUp, eventually, inProcessGuest, testLeader, within } from "./testdata/util.ts";
 
 Deno.test("request() matches replies to requests by sequence number, many in flight", async () => {
