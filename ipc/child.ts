@@ -81,7 +81,7 @@ export interface SpawnOptions {
   cwd?: string;
   env?: Record<string, string>;
   stderr?: "inherit" | "null";
-  /** How long the child may take to say HELLO (default 20 s). */
+  /** How long the child may take to start and say HELLO (default 20 s). */
   startTimeoutMs?: number;
 }
 
@@ -115,6 +115,7 @@ export async function spawnChild(worker: IpcWorker, options: SpawnOptions): Prom
   link.peerVmid = vmid;
   const record = new ChildRecord(worker, vmid, pid, options.uid ?? 0, link);
   worker.children.set(vmid, record);
+  const timeoutMs = options.startTimeoutMs ?? 20_000;
   worker.attach(link, {
     assign: {
       vmid,
@@ -123,26 +124,20 @@ export async function spawnChild(worker: IpcWorker, options: SpawnOptions): Prom
       leader: worker.leaderVmid,
       runtimeDir: worker.runtimeDir,
     },
-  });
-  const timeoutMs = options.startTimeoutMs ?? 20_000;
-  let timer: number | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), timeoutMs);
-  });
+  }, timeoutMs);
   try {
-    if (await Promise.race([link.ready, timedOut]) === "timeout") {
-      throw new LinkClosedError(
-        `Child process ${vmid} did not say HELLO within ${timeoutMs} ms`,
-        vmid,
-      );
-    }
+    // Rejects if the child exits, breaks the link, or stays silent past the timeout.
+    await link.ready;
   } catch (error) {
-    link.close(asError(error));
     worker.children.delete(vmid);
     await killChild({ process });
-    throw error;
-  } finally {
-    clearTimeout(timer);
+    throw new LinkClosedError(
+      `Child process ${vmid} did not start: ${asError(error).message}`,
+      vmid,
+      {
+        cause: error,
+      },
+    );
   }
   return { vmid, pid, process, link, record };
 }

@@ -1,6 +1,6 @@
 // Tests with real child Deno processes (the guest program in testdata/guest.ts).
 import assert from "node:assert/strict";
-import type { ChildExit, ChildHandle } from "./child.ts";
+import { type ChildExit, type ChildHandle, spawnChild } from "./child.ts";
 import { Code } from "./codes.ts";
 import { LinkClosedError } from "./errors.ts";
 import { fileLockSet, LockFamily, LockType } from "./file_locks.ts";
@@ -10,6 +10,7 @@ import {
   cleanUp,
   eventually,
   inProcessGuest,
+  REPO_ROOT,
   spawnGuest,
   testLeader,
   within,
@@ -85,6 +86,20 @@ Deno.test("a child that exits reports its own CHILDEXIT before its pipe closes",
     assert.equal(exits.length, 1);
   } finally {
     await cleanUp(children, [], leader);
+  }
+});
+
+Deno.test("spawnChild() fails cleanly when the child dies before saying HELLO", async () => {
+  const { leader } = await testLeader();
+  try {
+    const missing = new URL("./testdata/no_such_guest.ts", import.meta.url).pathname;
+    await assert.rejects(
+      spawnChild(leader.worker, { module: missing, cwd: REPO_ROOT, stderr: "null" }),
+      (error: Error) => error instanceof LinkClosedError && /did not start/.test(error.message),
+    );
+    assert.equal(leader.worker.children.size, 0);
+  } finally {
+    await leader.close();
   }
 });
 

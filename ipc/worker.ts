@@ -190,8 +190,15 @@ export class IpcWorker implements LinkEvents {
     return count;
   }
 
-  /** Attaches a link whose channel is open: sends our HELLO (plus `extra`) and starts reading. */
-  attach(link: Link, extra: Record<string, unknown> = {}): void {
+  /**
+   * Attaches a link whose channel is open: sends our HELLO (plus `extra`) and starts reading. An
+   * unauthenticated link is closed if the peer's HELLO does not come within `helloTimeoutMs`.
+   */
+  attach(
+    link: Link,
+    extra: Record<string, unknown> = {},
+    helloTimeoutMs = this.#helloTimeoutMs,
+  ): void {
     link.events = this;
     this.#allLinks.add(link);
     link.sendFrame(0, Code.HELLO, this.vmid, {
@@ -207,8 +214,9 @@ export class IpcWorker implements LinkEvents {
       this.#helloTimers.set(
         link,
         setTimeout(() => {
-          link.close(new LinkClosedError("Peer did not say HELLO in time", link.peerVmid));
-        }, this.#helloTimeoutMs),
+          const message = `Peer did not say HELLO within ${helloTimeoutMs} ms`;
+          link.close(new LinkClosedError(message, link.peerVmid));
+        }, helloTimeoutMs),
       );
     }
     link.start();
@@ -283,10 +291,11 @@ export class IpcWorker implements LinkEvents {
     if (links.length > 0) this.#links.set(vmid, links);
     else this.#links.delete(vmid);
     if (!link.authenticated) return;
+    if (this.#closed) return;
     const child = this.children.get(vmid);
     if (child !== undefined && child.link === link) child.onLinkClosed();
-    if (link === this.parentLink && !this.#closed) this.hooks.onParentLost?.(error);
-    if (links.length === 0 && !this.#closed) {
+    if (link === this.parentLink) this.hooks.onParentLost?.(error);
+    if (links.length === 0) {
       this.leader?.onMemberLost(vmid);
       this.hooks.onPeerLost?.(vmid);
     }

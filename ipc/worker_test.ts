@@ -3,6 +3,7 @@ import { Code } from "./codes.ts";
 import { LinkClosedError, RemoteError } from "./errors.ts";
 import { decodeFrames, encodeFrame, type Frame } from "./frame.ts";
 import { IpcWorker } from "./worker.ts";
+import { startLeader } from "./leader.ts";
 import { socketPath } from "./auth.ts";
 import { cleanUp, eventually, inProcessGuest, testLeader, within } from "./testdata/util.ts";
 
@@ -245,4 +246,21 @@ Deno.test("a worker refuses a VMID outside 1..2^32-1", () => {
     () => new IpcWorker({ vmid: 0, leaderVmid: 1, runtimeDir: "/tmp", secret: "s" }),
     /vmid must be an integer/,
   );
+});
+
+Deno.test("a peer that stays silent is dropped when the HELLO timeout passes", async () => {
+  const errors: Error[] = [];
+  const leader = await startLeader({
+    helloTimeoutMs: 100,
+    hooks: { onError: (error) => errors.push(error) },
+  });
+  try {
+    const started = Date.now();
+    const frames = await rawExchange(socketPath(leader.runtimeDir, 1), new Uint8Array(0));
+    assert.deepEqual(frames.map((frame) => frame.code), [Code.HELLO]);
+    assert.ok(Date.now() - started >= 90);
+    assert.match(errors[0]?.message ?? "", /did not say HELLO within 100 ms/);
+  } finally {
+    await leader.close();
+  }
 });
