@@ -104,7 +104,7 @@ export class SyncServer {
     return {
       handles: [...this.#handles].map(([id, handle]) => ({
         id,
-        data: handle.data,
+        data: handle.data?.slice() ?? null,
         leases: handle.leases.map((lease) => ({ ...lease })),
       })),
     };
@@ -113,7 +113,7 @@ export class SyncServer {
   restore(snapshot: SyncSnapshot): void {
     this.#handles = new Map(
       snapshot.handles.map((handle) => [handle.id, {
-        data: handle.data,
+        data: handle.data?.slice() ?? null,
         leases: handle.leases.map((lease) => ({ ...lease })),
       }]),
     );
