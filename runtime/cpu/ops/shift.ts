@@ -57,20 +57,6 @@ function shr64(c: Cpu, lo: number, hi: number, n: number): number {
   return hi >>> (n - 32);
 }
 
-/** (lo, hi) >> n (arithmetic) for 0 <= n < 64. */
-function sar64(c: Cpu, lo: number, hi: number, n: number): number {
-  if (n === 0) {
-    c.th = hi;
-    return lo;
-  }
-  if (n < 32) {
-    c.th = hi >> n;
-    return (lo >>> n) | (hi << (32 - n));
-  }
-  c.th = hi >> 31;
-  return hi >> (n - 32);
-}
-
 /** Bit k (0..63) of (lo, hi). */
 function bit64(lo: number, hi: number, k: number): number {
   return k < 32 ? (lo >>> k) & 1 : (hi >>> (k - 32)) & 1;
@@ -92,6 +78,8 @@ function rotateFlags(c: Cpu, cf: number, of: number): void {
 }
 
 // ---- group 2 ------------------------------------------------------------------------------------
+// One small function per operation: V8 keeps each straight-line, where a single function switching
+// over all eight operations and four sizes ran several times slower.
 
 /** Shifts or rotates (lo, hi) of `size` bytes by a masked, nonzero count; sets the flags. */
 export function shiftOp(
@@ -102,12 +90,90 @@ export function shiftOp(
   hi: number,
   n: number,
 ): number {
-  if (size === 8) return shiftOp64(c, op, lo, hi, n);
+  if (op === OP_SHL || op === OP_SAL) return shl(c, size, lo, hi, n);
+  if (op === OP_SHR) return shr(c, size, lo, hi, n);
+  if (op === OP_SAR) return sar(c, size, lo, hi, n);
+  return size === 8 ? rotate64(c, op, lo, hi, n) : rotate(c, op, size, lo, n);
+}
+
+function shl(c: Cpu, size: number, lo: number, hi: number, n: number): number {
+  let r = 0, rh = 0, cf = 0;
+  if (size === 8) {
+    if (n < 32) {
+      r = lo << n;
+      rh = (hi << n) | (lo >>> (32 - n));
+      cf = (hi >>> (32 - n)) & 1;
+    } else {
+      rh = lo << (n - 32);
+      cf = n === 32 ? hi & 1 : (lo >>> (64 - n)) & 1;
+    }
+    shiftFlags(c, 8, r, rh, cf, (rh >>> 31) ^ cf);
+  } else if (size === 4) {
+    r = lo << n;
+    cf = (lo >>> (32 - n)) & 1;
+    shiftFlags(c, 4, r, 0, cf, (r >>> 31) ^ cf);
+  } else {
+    const bits = size * 8, v = lo & ((1 << bits) - 1);
+    r = (v << n) & ((1 << bits) - 1);
+    cf = n <= bits ? (v >>> (bits - n)) & 1 : 0;
+    shiftFlags(c, size, r, 0, cf, ((r >>> (bits - 1)) & 1) ^ cf);
+  }
+  c.th = rh;
+  return r;
+}
+
+function shr(c: Cpu, size: number, lo: number, hi: number, n: number): number {
+  let r = 0, rh = 0, cf = 0;
+  if (size === 8) {
+    if (n < 32) {
+      r = (lo >>> n) | (hi << (32 - n));
+      rh = hi >>> n;
+      cf = (lo >>> (n - 1)) & 1;
+    } else {
+      r = hi >>> (n - 32);
+      cf = n === 32 ? lo >>> 31 : (hi >>> (n - 33)) & 1;
+    }
+    shiftFlags(c, 8, r, rh, cf, ((rh >>> 31) ^ (rh >>> 30)) & 1);
+  } else {
+    const bits = size * 8, v = size === 4 ? lo : lo & ((1 << bits) - 1);
+    r = v >>> n;
+    cf = (v >>> (n - 1)) & 1;
+    shiftFlags(c, size, r, 0, cf, ((r >>> (bits - 1)) ^ (r >>> (bits - 2))) & 1);
+  }
+  c.th = rh;
+  return r;
+}
+
+function sar(c: Cpu, size: number, lo: number, hi: number, n: number): number {
+  let r = 0, rh = 0, cf = 0;
+  if (size === 8) {
+    if (n < 32) {
+      r = (lo >>> n) | (hi << (32 - n));
+      rh = hi >> n;
+      cf = (lo >>> (n - 1)) & 1;
+    } else {
+      r = hi >> (n - 32);
+      rh = hi >> 31;
+      cf = n === 32 ? lo >>> 31 : (hi >> (n - 33)) & 1;
+    }
+    shiftFlags(c, 8, r, rh, cf, 0);
+  } else {
+    const up = 32 - size * 8, sv = (lo << up) >> up;
+    r = size === 4 ? sv >> n : (sv >> n) & ((1 << (size * 8)) - 1);
+    cf = (sv >> (n - 1)) & 1;
+    shiftFlags(c, size, r, 0, cf, 0);
+  }
+  c.th = rh;
+  return r;
+}
+
+/** ROL ROR RCL RCR on 8, 16 or 32 bits. */
+function rotate(c: Cpu, op: number, size: number, lo: number, n: number): number {
   const bits = size * 8;
   const mask = size === 4 ? -1 : (1 << bits) - 1;
   const top = bits - 1;
   const v = lo & mask;
-  let r = 0, cf = 0, of = 0;
+  let r = 0, cf = 0;
   switch (op) {
     case OP_ROL: {
       const k = n & top;
@@ -141,7 +207,7 @@ export function shiftOp(
       c.th = 0;
       return r;
     }
-    case OP_RCR: {
+    default: { // RCR
       const cin = getCF(c);
       if (size === 4) {
         r = (v >>> n) | (cin << (32 - n)) | (n > 1 ? v << (33 - n) : 0);
@@ -157,29 +223,11 @@ export function shiftOp(
       c.th = 0;
       return r;
     }
-    case OP_SHL:
-    case OP_SAL:
-      r = (v << n) & mask;
-      cf = n <= bits ? (v >>> (bits - n)) & 1 : 0;
-      of = ((r >>> top) & 1) ^ cf;
-      break;
-    case OP_SHR:
-      r = v >>> n;
-      cf = (v >>> (n - 1)) & 1;
-      of = ((r >>> top) ^ (r >>> (top - 1))) & 1;
-      break;
-    default: { // SAR
-      const sv = (v << (32 - bits)) >> (32 - bits);
-      r = (sv >> n) & mask;
-      cf = (sv >> (n - 1)) & 1;
-    }
   }
-  shiftFlags(c, size, r, 0, cf, of);
-  c.th = 0;
-  return r;
 }
 
-function shiftOp64(c: Cpu, op: number, lo: number, hi: number, n: number): number {
+/** ROL ROR RCL RCR on 64 bits. */
+function rotate64(c: Cpu, op: number, lo: number, hi: number, n: number): number {
   let r = 0, rh = 0, cf = 0;
   switch (op) {
     case OP_ROL:
@@ -215,7 +263,7 @@ function shiftOp64(c: Cpu, op: number, lo: number, hi: number, n: number): numbe
       c.th = rh;
       return r;
     }
-    case OP_RCR: {
+    default: { // RCR
       const cin = getCF(c);
       r = shr64(c, lo, hi, n);
       rh = c.th;
@@ -230,25 +278,7 @@ function shiftOp64(c: Cpu, op: number, lo: number, hi: number, n: number): numbe
       c.th = rh;
       return r;
     }
-    case OP_SHL:
-    case OP_SAL:
-      r = shl64(c, lo, hi, n);
-      rh = c.th;
-      cf = bit64(lo, hi, 64 - n);
-      shiftFlags(c, 8, r, rh, cf, (rh >>> 31) ^ cf);
-      break;
-    case OP_SHR:
-      r = shr64(c, lo, hi, n);
-      rh = c.th;
-      shiftFlags(c, 8, r, rh, bit64(lo, hi, n - 1), ((rh >>> 31) ^ (rh >>> 30)) & 1);
-      break;
-    default: // SAR
-      r = sar64(c, lo, hi, n);
-      rh = c.th;
-      shiftFlags(c, 8, r, rh, bit64(lo, hi, n - 1), 0);
   }
-  c.th = rh;
-  return r;
 }
 
 /** Applies group-2 sub-operation (i.modrm >> 3) & 7 to the E operand with `count` (unmasked). */

@@ -10,7 +10,8 @@
 // holds the elements that lie entirely within the current source and destination pages, both
 // pages are translated (and so checked) before anything is copied, and the registers advance
 // per chunk. Elements straddling a page boundary, and chunks whose frames overlap so that an
-// element-by-element copy differs from memmove, go through the one-element path.
+// element-by-element copy differs from memmove, go through the one-element path. REPE/REPNE
+// CMPSB and SCASB (forward, 64-bit addressing) scan the frames a page at a time likewise.
 
 import { type Insn, REP_E, REP_NONE, SEG_FS, SEG_NONE } from "../insn.ts";
 import { PROT_READ, PROT_WRITE } from "../../memory/vma.ts";
@@ -216,6 +217,10 @@ export function cmps(c: Cpu, i: Insn): void {
   const size = i.size, asize = i.asize, seg = segBase(c, i);
   const step = c.df ? -size : size;
   const rep = i.rep;
+  if (size === 1 && asize === 8 && c.df === 0 && rep !== REP_NONE) {
+    cmpsBytes(c, seg, rep === REP_E);
+    return;
+  }
   while (rep === REP_NONE || !countIsZero(c, asize)) {
     const alo = readMem(c, addrOf(c, RSI, asize) + seg, size), ahi = c.th;
     const blo = readMem(c, addrOf(c, RDI, asize), size), bhi = c.th;
@@ -234,6 +239,10 @@ export function scas(c: Cpu, i: Insn): void {
   const step = c.df ? -size : size;
   const rep = i.rep;
   const alo = getReg(c, 0, size), ahi = c.th;
+  if (size === 1 && asize === 8 && c.df === 0 && rep !== REP_NONE) {
+    scasBytes(c, alo, rep === REP_E);
+    return;
+  }
   while (rep === REP_NONE || !countIsZero(c, asize)) {
     const blo = readMem(c, addrOf(c, RDI, asize), size), bhi = c.th;
     aluOp(c, OP_CMP, size, alo, ahi, blo, bhi);
@@ -241,5 +250,52 @@ export function scas(c: Cpu, i: Insn): void {
     if (rep === REP_NONE) return;
     advance(c, RCX, -1, asize);
     if ((alo === blo && ahi === bhi) !== (rep === REP_E)) return;
+  }
+}
+
+// ---- REPE/REPNE CMPSB and SCASB, forward: a page at a time on the frames ------------------------
+// Only the last comparison sets the flags, so each chunk scans its bytes for the one that ends the
+// repetition and records the flags of the last byte compared before the registers move on.
+
+/** REPE (equal) or REPNE CMPSB with DF = 0 and 64-bit addressing. */
+function cmpsBytes(c: Cpu, seg: number, whileEqual: boolean): void {
+  const mem = c.mem, b = mem.bytes;
+  for (;;) {
+    const left = count(c, 8);
+    if (left === 0) return;
+    const src = addrOf(c, RSI, 8) + seg, dst = addrOf(c, RDI, 8);
+    const n = Math.min(left, PAGE - (src & 4095), PAGE - (dst & 4095));
+    const fs = mem.translate(src, PROT_READ) + (src & 4095);
+    const fd = mem.translate(dst, PROT_READ) + (dst & 4095);
+    let k = 0;
+    if (whileEqual) { while (k < n - 1 && b[fs + k] === b[fd + k]) k++; }
+    else while (k < n - 1 && b[fs + k] !== b[fd + k]) k++;
+    // k is the last element compared in this chunk.
+    const x = b[fs + k], y = b[fd + k];
+    aluOp(c, OP_CMP, 1, x, 0, y, 0);
+    advance(c, RSI, k + 1, 8);
+    advance(c, RDI, k + 1, 8);
+    subCount(c, k + 1);
+    if ((x === y) !== whileEqual) return;
+  }
+}
+
+/** REPE (equal) or REPNE SCASB with DF = 0 and 64-bit addressing. */
+function scasBytes(c: Cpu, al: number, whileEqual: boolean): void {
+  const mem = c.mem, b = mem.bytes;
+  for (;;) {
+    const left = count(c, 8);
+    if (left === 0) return;
+    const dst = addrOf(c, RDI, 8);
+    const n = Math.min(left, PAGE - (dst & 4095));
+    const fd = mem.translate(dst, PROT_READ) + (dst & 4095);
+    let k = 0;
+    if (whileEqual) { while (k < n - 1 && b[fd + k] === al) k++; }
+    else while (k < n - 1 && b[fd + k] !== al) k++;
+    const y = b[fd + k];
+    aluOp(c, OP_CMP, 1, al, 0, y, 0);
+    advance(c, RDI, k + 1, 8);
+    subCount(c, k + 1);
+    if ((al === y) !== whileEqual) return;
   }
 }
