@@ -1,0 +1,4 @@
+// Differential tests of the "float" guest programs (see guest_catalog.ts), natively and supervised.
+import { defineGuestTests } from "./guest_suite.ts";
+
+defineGuestTests("float");
