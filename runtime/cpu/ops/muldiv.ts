@@ -14,8 +14,8 @@
 
 import { divideError, type Insn } from "../insn.ts";
 import { getReg, readE, setReg } from "../operands.ts";
-import { AF, type Cpu, F_CO, PF, SF, ZF } from "../state.ts";
-import { setSomeFlags } from "../flags.ts";
+import { getCF, getOF } from "../flags.ts";
+import { AF, type Cpu, F_CO, F_NONE } from "../state.ts";
 
 const TWO32 = 4294967296;
 
@@ -70,7 +70,9 @@ function subHigh(lo: number, hi: number): void {
 
 /** Flags after a successful DIV or IDIV (undefined in the SDM; the AMD host's values). */
 function divFlags(c: Cpu): void {
-  setSomeFlags(c, SF | ZF | PF | AF, AF);
+  const keep = getCF(c) | (getOF(c) << 11);
+  c.fop = F_NONE;
+  c.fexp = keep | AF;
 }
 
 function mulFlags(c: Cpu, size: number, lo: number, hi: number, overflow: boolean): void {
