@@ -76,7 +76,8 @@ export class HostDirFile extends DirFile {
     super(path, flags);
   }
 
-  protected list(_p: Process): DirEntry[] | number {
+  protected list(p: Process): DirEntry[] | number {
+    const mounts = this.path === "/" && p.fs.root !== "/";
     try {
       const self = Deno.statSync(this.hostPath);
       const parentPath = this.path === "/" ? this.hostPath : this.hostPath + "/..";
@@ -86,7 +87,12 @@ export class HostDirFile extends DirFile {
         { name: "..", ino: parent.ino ?? 0, type: DT_DIR },
       ];
       for (const e of Deno.readDirSync(this.hostPath)) {
+        // The guest's /dev and /proc are mount points of the virtual trees.
+        if (mounts && (e.name === "dev" || e.name === "proc")) continue;
         out.push({ name: e.name, ino: -1, type: DT_UNKNOWN });
+      }
+      if (mounts) {
+        out.push({ name: "dev", ino: 1, type: DT_DIR }, { name: "proc", ino: 1, type: DT_DIR });
       }
       return out;
     } catch (e) {

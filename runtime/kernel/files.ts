@@ -8,11 +8,10 @@
 // FD_CLOEXEC flag.
 //
 // Blocking operations (a read of an empty stdin, poll) return promises and wait through
-// `blockingWait`, so that a signal can cut the wait short once the signals code installs
-// `blocking.interrupt`; what was waited for stays buffered in the file, so an abandoned wait loses
-// no data and the syscall can be restarted.
+// `blockingWait`, so that a deliverable signal cuts the wait short; what was waited for stays
+// buffered in the file, so an abandoned wait loses no data and the syscall can be restarted.
 
-import { EBADF, EINTR, EINVAL, EMFILE, ENOTDIR, ENOTTY, EPERM, ESPIPE } from "./errno.ts";
+import { EBADF, EINVAL, EMFILE, ENOTDIR, ENOTTY, EPERM, ESPIPE } from "./errno.ts";
 import type { Process } from "./process.ts";
 
 export const O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2;
@@ -197,19 +196,28 @@ export function canWrite(f: OpenFile): boolean {
   return (f.flags & O_PATH) === 0 && (acc === O_WRONLY || acc === O_RDWR);
 }
 
-/**
- * Hooks for interruptible waits: the signals code sets `interrupt` to return a promise that
- * resolves when a signal should interrupt the process's current blocking syscall.
- */
-export const blocking = {
-  interrupt: (_p: Process): Promise<void> | undefined => undefined,
-};
+/** Linux's internal restart codes a blocking syscall returns when a signal interrupts it. */
+export const ERESTARTSYS = 512, ERESTARTNOHAND = 514;
 
-/** Waits for `promise`, or until a signal interrupts the wait (then resolves to -EINTR). */
-export function blockingWait<T>(p: Process, promise: Promise<T>): Promise<T | number> {
-  const interrupt = blocking.interrupt(p);
-  if (!interrupt) return promise;
-  return Promise.race([promise, interrupt.then(() => -EINTR)]);
+/** What a process's signal state offers blocking waits (runtime/kernel/signals.ts). */
+interface InterruptibleSignals {
+  interruptible?(p: Process, work: Promise<unknown>): Promise<unknown>;
+}
+
+/**
+ * Waits for `work`, or until a signal becomes deliverable: then resolves to -`restart` (an
+ * ERESTART* code; the signal code turns it into EINTR or a restart, as Linux does). The work
+ * itself is not cancelled: what it produces stays buffered in the file for the next call.
+ */
+export async function blockingWait<T>(
+  p: Process,
+  work: Promise<T>,
+  restart = ERESTARTSYS,
+): Promise<T | number> {
+  const signals = p.signals as unknown as InterruptibleSignals;
+  if (!signals.interruptible) return await work;
+  const r = await signals.interruptible(p, work);
+  return typeof r === "symbol" ? -restart : r as T;
 }
 
 export interface FdEntry {

@@ -141,10 +141,10 @@ export function truncatePath(p: Process, r: Resolved, length: number): number {
   }
 }
 
-/** A virtual path can be neither created nor removed. */
+/** A virtual path can be neither created nor removed (procfs has no such operations at all). */
 function virtualChange(r: Resolved, creating: boolean): number {
-  if (r.node) return creating ? -EEXIST : -EACCES;
-  return creating ? -EACCES : -ENOENT;
+  if (r.node) return creating ? -EEXIST : r.guest.startsWith("/proc/") ? -EPERM : -EACCES;
+  return creating && !r.guest.startsWith("/proc/") ? -EACCES : -ENOENT;
 }
 
 export function mkdirPath(p: Process, r: Resolved, mode: number): number {
@@ -165,12 +165,12 @@ function lastComponent(path: string): string {
 }
 
 export function rmdirPath(p: Process, r: Resolved, written: string): number {
+  const st = statPath(p, r, false);
+  if (typeof st === "number") return st;
   const last = lastComponent(written);
   if (last === ".") return -EINVAL;
   if (last === "..") return -ENOTEMPTY;
   if (r.host === "") return virtualChange(r, false);
-  const st = statPath(p, r, false);
-  if (typeof st === "number") return st;
   if ((st.mode & S_IFMT) !== S_IFDIR) return -ENOTDIR;
   if (r.guest === "/") return -EBUSY;
   try {

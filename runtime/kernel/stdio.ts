@@ -6,7 +6,7 @@
 // Deno.stdin.read whose bytes are kept until the guest reads them. poll/select wait on it, and a
 // read interrupted by a signal abandons only its wait, never the bytes (they stay buffered).
 
-import { EAGAIN, EBADF, EINTR, EINVAL, ENOTTY, EPIPE, ESPIPE } from "./errno.ts";
+import { EAGAIN, EBADF, EINVAL, ENOTTY, EPIPE, ESPIPE } from "./errno.ts";
 import {
   blockingWait,
   O_ACCMODE,
@@ -128,7 +128,7 @@ function readStdin(p: Process, f: OpenFile, buf: Uint8Array): number | Promise<n
   return (async () => {
     for (;;) {
       const w = await blockingWait(p, hostStdin.fill());
-      if (w === -EINTR) return -EINTR;
+      if (typeof w === "number") return w;
       const got = hostStdin.take(buf);
       if (got !== -EAGAIN) return got;
     }

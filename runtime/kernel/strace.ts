@@ -1,5 +1,7 @@
 // --strace: one line per syscall on stderr, in strace's format: name(args) = result, with errno
-// names for failures. Unimplemented calls are reported once each.
+// names for failures. Unimplemented calls are reported once each. Argument formats are listed
+// in runtime/syscalls/table.ts; besides those, "M" is a mode shown only when the open flags
+// before it create a file (O_CREAT, O_TMPFILE), as strace does.
 
 import type { SyscallRow } from "../syscalls/table.ts";
 import { ERRNO_NAMES } from "./errno.ts";
@@ -7,6 +9,9 @@ import type { Process } from "./process.ts";
 
 export class Strace {
   private pending = "";
+  private args: string[] = [];
+  /** A buffer argument printed after the call (B<N> format). */
+  private after: { index: number; addr: number; len: number } | undefined;
   private reported = new Set<number>();
   private readonly write: (line: string) => void;
 
@@ -18,9 +23,21 @@ export class Strace {
   enter(p: Process, row: SyscallRow): void {
     const regs = [7, 6, 2, 10, 8, 9];
     const formats = (row.args ?? "").split(",").filter((f) => f !== "");
-    const shown = formats.map((f, n) =>
-      this.formatArg(p, f, p.cpu.regU(regs[n]), p.cpu.lo[regs[n]])
-    );
+    const value = (n: number) => p.cpu.regU(regs[n]);
+    const shown: string[] = [];
+    this.after = undefined;
+    formats.forEach((f, n) => {
+      if (f === "M" && !(p.cpu.lo[regs[n - 1]] & (O_CREAT | O_TMPFILE_BIT))) return;
+      if (f[0] === "B") {
+        // Filled in after the call: what was read, as long as the result says.
+        this.after = { index: shown.length, addr: value(n), len: value(Number(f.slice(1))) };
+        shown.push("");
+        return;
+      }
+      const len = f[0] === "b" ? value(Number(f.slice(1))) : 0;
+      shown.push(this.formatArg(p, f, value(n), p.cpu.lo[regs[n]], len));
+    });
+    this.args = shown;
     this.pending = `${row.name}(${shown.join(", ")})`;
     if (!row.implemented && !this.reported.has(row.nr)) {
       this.reported.add(row.nr);
@@ -28,17 +45,26 @@ export class Strace {
     }
   }
 
-  leave(_p: Process, _name: string, result: number | undefined): void {
+  leave(p: Process, _name: string, result: number | undefined): void {
+    if (this.after) {
+      const { index, addr, len } = this.after;
+      this.args[index] = result !== undefined && result >= 0
+        ? this.buffer(p, addr, Math.min(result, len))
+        : "0x" + addr.toString(16);
+      this.pending = this.pending.slice(0, this.pending.indexOf("(") + 1) + this.args.join(", ") +
+        ")";
+      this.after = undefined;
+    }
     if (result === undefined) {
-      this.write(`${this.pending} = ?`);
+      this.write(`${this.pending.padEnd(39)} = ?`);
       return;
     }
     if (result < 0 && result >= -4095) {
       const [name, text] = ERRNO_NAMES[-result] ?? [`E${-result}`, "Unknown error"];
-      this.write(`${this.pending} = -1 ${name} (${text})`);
+      this.write(`${this.pending.padEnd(39)} = -1 ${name} (${text})`);
     } else {
       const hex = result > 0xffff && /^(mmap|brk|mremap)/.test(this.pending);
-      this.write(`${this.pending} = ${hex ? "0x" + result.toString(16) : result}`);
+      this.write(`${this.pending.padEnd(39)} = ${hex ? "0x" + result.toString(16) : result}`);
     }
   }
 
@@ -51,7 +77,7 @@ export class Strace {
     this.write(line);
   }
 
-  private formatArg(p: Process, f: string, value: number, low: number): string {
+  private formatArg(p: Process, f: string, value: number, low: number, len: number): string {
     switch (f[0]) {
       case "d":
         return String(low);
@@ -62,11 +88,14 @@ export class Strace {
       case "f":
         return low === -100 ? "AT_FDCWD" : String(low);
       case "m":
+      case "M":
         return "0" + (low >>> 0).toString(8);
+      case "o":
+        return openFlags(low);
       case "s":
         return this.quoted(p, value, 4096);
       case "b":
-        return this.quoted(p, value, 32);
+        return this.buffer(p, value, len);
       case "-":
         return "...";
       case "p":
@@ -76,14 +105,71 @@ export class Strace {
     }
   }
 
-  private quoted(p: Process, addr: number, max: number): string {
-    if (addr === 0) return "NULL";
+  /** `len` bytes at `addr` as strace shows a buffer: escaped, at most 32 bytes, then "...". */
+  private buffer(p: Process, addr: number, len: number): string {
     try {
-      const bytes = p.mem.readCString(addr, max + 1);
-      return JSON.stringify(new TextDecoder().decode(bytes.subarray(0, max))) +
-        (bytes.length > max ? "..." : "");
+      const bytes = p.mem.read(addr, Math.min(len, 32));
+      return escape(bytes) + (len > 32 ? "..." : "");
     } catch {
       return "0x" + addr.toString(16);
     }
   }
+
+  private quoted(p: Process, addr: number, max: number): string {
+    if (addr === 0) return "NULL";
+    try {
+      const bytes = p.mem.readCString(addr, max + 1);
+      return escape(bytes.subarray(0, max)) + (bytes.length > max ? "..." : "");
+    } catch {
+      return "0x" + addr.toString(16);
+    }
+  }
+}
+
+const O_CREAT = 0o100, O_TMPFILE_BIT = 0o20000000;
+
+// deno-fmt-ignore
+const OPEN_FLAG_NAMES: [number, string][] = [
+  [0o100, "O_CREAT"], [0o200, "O_EXCL"], [0o400, "O_NOCTTY"], [0o1000, "O_TRUNC"],
+  [0o2000, "O_APPEND"], [0o4000, "O_NONBLOCK"], [0o4010000, "O_SYNC"], [0o10000, "O_DSYNC"],
+  [0o20000, "O_ASYNC"], [0o40000, "O_DIRECT"], [0o100000, "O_LARGEFILE"],
+  [0o20200000, "O_TMPFILE"], [0o200000, "O_DIRECTORY"], [0o400000, "O_NOFOLLOW"],
+  [0o1000000, "O_NOATIME"], [0o2000000, "O_CLOEXEC"], [0o10000000, "O_PATH"],
+];
+
+/** Open flags as strace prints them: O_RDONLY|O_CREAT|O_CLOEXEC, unknown bits in hex. */
+export function openFlags(flags: number): string {
+  const parts = [["O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"][flags & 3]];
+  let rest = flags & ~3;
+  for (const [bit, name] of OPEN_FLAG_NAMES) {
+    if ((rest & bit) === bit) {
+      parts.push(name);
+      rest &= ~bit;
+    }
+  }
+  if (rest) parts.push("0x" + (rest >>> 0).toString(16));
+  return parts.join("|");
+}
+
+/** Bytes as a C string literal the way strace escapes it. */
+export function escape(bytes: Uint8Array): string {
+  let out = '"';
+  for (let k = 0; k < bytes.length; k++) {
+    const c = bytes[k];
+    if (c === 0x22) out += '\\"';
+    else if (c === 0x5c) out += "\\\\";
+    else if (c >= 0x20 && c < 0x7f) out += String.fromCharCode(c);
+    else if (c === 0x0a) out += "\\n";
+    else if (c === 0x09) out += "\\t";
+    else if (c === 0x0d) out += "\\r";
+    else if (c === 0x0b) out += "\\v";
+    else if (c === 0x0c) out += "\\f";
+    else {
+      // Octal, padded to three digits when a digit follows (so it cannot be misread).
+      const next = bytes[k + 1];
+      const digits = c.toString(8);
+      out += "\\" + (next >= 0x30 && next <= 0x37 ? digits.padStart(3, "0") : digits);
+    }
+  }
+  return out + '"';
 }

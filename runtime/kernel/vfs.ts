@@ -86,7 +86,10 @@ export function contentNode(
     ino,
     dev: options.dev ?? 0,
     open(p, flags, guest) {
-      if ((flags & O_ACCMODE) !== O_RDONLY && !options.write) return -EACCES;
+      // Root may open a read-only file for writing; the write itself then fails (EINVAL).
+      if ((flags & O_ACCMODE) !== O_RDONLY && !options.write && p.cred.euid !== 0) {
+        return -EACCES;
+      }
       const made = generate(p);
       const data = typeof made === "string" ? new TextEncoder().encode(made) : made;
       return new ContentFile(guest, data, flags, () => statNode(p, node), options.write);

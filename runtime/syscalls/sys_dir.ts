@@ -221,12 +221,12 @@ export const rows: SyscallDef[] = [
   {
     name: "readlink",
     handler: (p, a) => doReadlink(p, AT_FDCWD, a.ulong(0), a.ulong(1), a.int(2)),
-    args: "s,p,d",
+    args: "s,B2,d",
   },
   {
     name: "readlinkat",
     handler: (p, a) => doReadlink(p, a.int(0), a.ulong(1), a.ulong(2), a.int(3)),
-    args: "f,s,p,d",
+    args: "f,s,B3,d",
   },
   { name: "chdir", handler: sysChdir, args: "s" },
   { name: "fchdir", handler: sysFchdir, args: "d" },

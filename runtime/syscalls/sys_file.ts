@@ -269,8 +269,8 @@ function sysUtime(p: Process, a: Args): number {
 }
 
 export const rows: SyscallDef[] = [
-  { name: "open", handler: sysOpen, args: "s,o,m" },
-  { name: "openat", handler: sysOpenat, args: "f,s,o,m" },
+  { name: "open", handler: sysOpen, args: "s,o,M" },
+  { name: "openat", handler: sysOpenat, args: "f,s,o,M" },
   { name: "creat", handler: sysCreat, args: "s,m" },
   { name: "close", handler: sysClose, args: "d" },
   { name: "close_range", handler: sysCloseRange, args: "u,u,x" },

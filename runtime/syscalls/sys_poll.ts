@@ -4,9 +4,10 @@
 // written back with the time left, as Linux does.
 // Gap: the signal mask argument of ppoll/pselect6 is checked but not applied during the wait.
 
-import { EBADF, EINTR, EINVAL } from "../kernel/errno.ts";
+import { EBADF, EINVAL } from "../kernel/errno.ts";
 import {
   blockingWait,
+  ERESTARTNOHAND,
   O_PATH,
   type OpenFile,
   POLLERR,
@@ -34,14 +35,14 @@ function fileOf(p: Process, fd: number): OpenFile | undefined {
 
 /**
  * Waits until one of `files` may be ready for its events, `deadline` (performance.now() ms) passes,
- * or a signal interrupts; returns -EINTR for the latter.
+ * or a signal interrupts; returns -ERESTARTNOHAND for the latter (EINTR once a handler runs).
  */
 async function waitAny(
   p: Process,
   files: [OpenFile, number][],
   deadline: number,
 ): Promise<number> {
-  const waits: Promise<unknown>[] = [];
+  const waits: Promise<void>[] = [];
   for (const [f, events] of files) {
     const w = f.waitReady(events);
     if (w) waits.push(w);
@@ -49,11 +50,11 @@ async function waitAny(
   let timer: number | undefined;
   if (deadline !== Infinity) {
     const ms = Math.max(0, deadline - performance.now());
-    waits.push(new Promise((resolve) => timer = setTimeout(resolve, ms)));
+    waits.push(new Promise<void>((resolve) => timer = setTimeout(resolve, ms)));
   }
   try {
-    const r = await blockingWait(p, Promise.race(waits));
-    return r === -EINTR ? -EINTR : 0;
+    const r = await blockingWait(p, Promise.race(waits), ERESTARTNOHAND);
+    return typeof r === "number" ? r : 0;
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }

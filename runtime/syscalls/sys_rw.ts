@@ -100,6 +100,6 @@ export const rows: SyscallDef[] = [
   { name: "write", handler: sysWrite, args: "d,b2,u" },
   { name: "readv", handler: sysReadv, args: "d,p,d", blocking: true },
   { name: "writev", handler: sysWritev, args: "d,p,d" },
-  { name: "pread64", handler: sysPread, args: "d,p,u,l" },
+  { name: "pread64", handler: sysPread, args: "d,B2,u,l" },
   { name: "pwrite64", handler: sysPwrite, args: "d,b2,u,l" },
 ];
