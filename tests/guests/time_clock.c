@@ -24,7 +24,7 @@ int main(void) {
   int r = nanosleep(&req, &rem);
   clock_gettime(CLOCK_MONOTONIC, &b);
   long long slept = ns(&b) - ns(&a);
-  printf("nanosleep %d slept >= 10ms %d under 5s %d\n", r, slept >= 10000000, slept < 5000000000LL);
+  printf("nanosleep %d slept >= 10ms %d under 30s %d\n", r, slept >= 10000000, slept < 30000000000LL);
   struct timespec rt;
   clock_gettime(CLOCK_REALTIME, &rt);
   time_t t = time(NULL);
