@@ -4,8 +4,8 @@
 // memory, but a 32-bit register destination is still written (its upper half cleared), as on
 // hardware. RCL/RCR rotate through CF over size+1 bits (8/16-bit counts taken mod 9/17).
 //
-// Flags. Defined ones follow the SDM. Where the SDM says "undefined" we produce what x86 hardware
-// (the AMD EPYC host, and Bochs' model of Intel cores) produces, except AF:
+// Flags. Defined ones follow the SDM. Where the SDM says "undefined" we produce what the x86-64
+// host (AMD EPYC) produces, except AF; Intel cores may differ for counts above 1:
 // - SHL/SAL: OF = MSB(result) ^ CF for every count; SHR: OF = bit s-1 ^ bit s-2 of the result;
 //   SAR: OF = 0. SHL/SHR by counts beyond the 8/16-bit operand width give CF = 0; SAR gives the
 //   sign bit.

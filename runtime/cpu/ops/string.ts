@@ -101,8 +101,9 @@ export function movs(c: Cpu, i: Insn): void {
     }
     const bytes = n * size;
     const low = back ? bytes - size : 0; // distance from the current address to the chunk start
-    const fs = mem.translate(src - low, PROT_READ) + ((src - low) & 4095);
-    const fd = mem.translate(dst - low, PROT_WRITE) + ((dst - low) & 4095);
+    // Translating the first element's address reports a fault where hardware would.
+    const fs = mem.translate(src, PROT_READ) + ((src - low) & 4095);
+    const fd = mem.translate(dst, PROT_WRITE) + ((dst - low) & 4095);
     if (back ? fd < fs && fd + bytes > fs : fd > fs && fd < fs + bytes) {
       // Overlap where element order matters: one element at a time.
       for (let k = 0; k < n; k++) {
@@ -148,7 +149,7 @@ export function stos(c: Cpu, i: Insn): void {
     }
     const bytes = n * size;
     const start = back ? dst - bytes + size : dst;
-    const fd = mem.translate(start, PROT_WRITE) + (start & 4095);
+    const fd = mem.translate(dst, PROT_WRITE) + (start & 4095);
     fillPattern(c, fd, bytes, size, lo, hi);
     advance(c, RDI, back ? -bytes : bytes, 8);
     subCount(c, n);

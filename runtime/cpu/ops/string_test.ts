@@ -150,6 +150,7 @@ Deno.test("a fault on the source of REP MOVSQ stops before the element that faul
   // Walking down with DF=1 from the second element of the mapping: two elements, then a fault.
   cpu = exec("f3 48 a5", { rcx: 10, rsi: DATA + 8, rdi: DATA + 512 }, { flags: 0x2 | DF });
   assert.equal(cpu.faultSignal, 11);
+  assert.equal(cpu.faultAddr, DATA - 8);
   assert.equal(reg(cpu, "rcx"), 8n);
   assert.equal(reg(cpu, "rsi"), BigInt(DATA - 8));
   assert.equal(reg(cpu, "rdi"), BigInt(DATA + 496));
