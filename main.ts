@@ -3,6 +3,8 @@
 // signal N). Errors go to stderr prefixed "supervisor:".
 
 import { LoadError, runProgram } from "./mod.ts";
+import { guestHostMain } from "./runtime/host/guest_host.ts";
+import { Supervisor } from "./runtime/host/supervisor.ts";
 
 const VERSION = "0.1.0";
 
@@ -130,6 +132,7 @@ async function commandRun(argv: string[]): Promise<number> {
       throw new UsageError(`--root ${o.root}: no such directory`);
     }
   }
+  if (Deno.env.get("SUPERVISOR_MP") === "1") return await runJob(o);
   const started = performance.now();
   const result = await runProgram(o.program, [o.program, ...o.args], {
     env: [...o.env].map(([k, v]) => `${k}=${v}`),
@@ -150,9 +153,34 @@ async function commandRun(argv: string[]): Promise<number> {
   return s.signal !== undefined ? 128 + s.signal : s.code ?? 0;
 }
 
+/** Runs the job with the supervisor as IPC leader and every guest process in a host of its own. */
+async function runJob(o: RunOptions): Promise<number> {
+  const supervisor = await Supervisor.start();
+  try {
+    const exit = await supervisor.run({
+      kind: "exec",
+      program: o.program,
+      argv: [o.program, ...o.args],
+      envp: [...o.env].map(([k, v]) => `${k}=${v}`),
+      root: o.root,
+      cwd: o.cwd,
+      strace: o.strace,
+    });
+    return exit.signal !== undefined ? 128 + exit.signal : exit.code ?? 0;
+  } catch (e) {
+    const errno = (e as { errno?: number }).errno;
+    if (errno !== undefined) throw new LoadError((e as Error).message, errno);
+    throw e;
+  } finally {
+    await supervisor.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case "__guest":
+      return await guestHostMain();
     case "run":
       return await commandRun(rest);
     case undefined:

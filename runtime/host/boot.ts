@@ -1,0 +1,53 @@
+// How the supervisor starts a guest host process, and what the host is told at start: the same
+// program re-run in its hidden `__guest` mode, with the IPC bootstrap in one environment variable
+// (runtime directory, run secret, its VMID, the leader's). The host's stdin, stdout and stderr
+// are the supervisor's own, inherited, so every guest process shares the job's terminal or pipes
+// exactly as processes share descriptors on Linux; IPC uses Unix sockets only.
+
+import { fileURLToPath } from "node:url";
+
+export const BOOT_ENV = "SUPERVISOR_HOST_BOOT";
+
+/** What a guest host needs to join the job. */
+export interface HostBoot {
+  runtimeDir: string;
+  secret: string;
+  vmid: number;
+  leader: number;
+}
+
+/** V8 settings for hosts that run guest code: room to inline memory accessors in hot blocks. */
+export const GUEST_V8_FLAGS =
+  "--max-inlined-bytecode-size-cumulative=4000,--max-inlined-bytecode-size=1000";
+
+const MAIN_MODULE = new URL("../../main.ts", import.meta.url);
+
+/** The command line that starts a guest host (`deno run ... main.ts __guest`, or the binary). */
+export function hostCommand(): { command: string; args: string[] } {
+  const exe = Deno.execPath();
+  const isDeno = /(^|\/)deno(\.exe)?$/.test(exe);
+  if (isDeno && MAIN_MODULE.protocol === "file:") {
+    return {
+      command: exe,
+      args: ["run", "-A", `--v8-flags=${GUEST_V8_FLAGS}`, fileURLToPath(MAIN_MODULE), "__guest"],
+    };
+  }
+  return { command: exe, args: ["__guest"] };
+}
+
+export function encodeBoot(boot: HostBoot): string {
+  return JSON.stringify(boot);
+}
+
+/** Reads and removes the bootstrap from the environment; throws TypeError if malformed. */
+export function takeBoot(): HostBoot {
+  const raw = Deno.env.get(BOOT_ENV);
+  Deno.env.delete(BOOT_ENV);
+  if (!raw) throw new TypeError(`__guest is internal: started without ${BOOT_ENV}`);
+  const v = JSON.parse(raw);
+  if (
+    typeof v?.runtimeDir !== "string" || typeof v.secret !== "string" ||
+    !Number.isInteger(v.vmid) || !Number.isInteger(v.leader)
+  ) throw new TypeError(`Malformed ${BOOT_ENV}`);
+  return v as HostBoot;
+}

@@ -1,0 +1,291 @@
+// The supervisor side of a multi-process job: the IPC leader, the pool of pre-started guest hosts,
+// the process table, and the process-management messages hosts send it. It never runs guest code.
+//
+// Lifecycle: start() makes the leader and fills the pool; run() gives the root program to a host
+// and resolves with the root guest's exit status once every guest process has ended (orphans are
+// reaped here, as init does); close() kills whatever hosts remain. A host whose link drops without
+// an exit report is reported killed by SIGKILL; when the supervisor dies, hosts see their leader
+// link drop and exit (guest_host.ts), so no guest outlives it.
+//
+// Messages are IPC USER frames whose payload is { op, ... }; OPS below is their one table.
+
+import { Code, LEADER_VMID } from "../../ipc/codes.ts";
+import { type Leader, startLeader } from "../../ipc/leader.ts";
+import { BOOT_ENV, encodeBoot, hostCommand } from "./boot.ts";
+import { type ExitInfo, INIT_PID, type ProcEntry, ProcTable } from "./proc_table.ts";
+
+const SIGKILL = 9;
+const EPERM = 1, ESRCH = 3, EINVAL = 22;
+
+export interface SupervisorOptions {
+  /** Idle guest hosts kept ready for fork (default 2). */
+  poolSize?: number;
+  /** Host stderr; "inherit" in normal use. */
+  stderr?: "inherit" | "null";
+}
+
+/** The program the root guest host runs. */
+export interface ExecJob {
+  kind: "exec";
+  program: string;
+  argv: string[];
+  envp: string[];
+  cwd?: string;
+  root?: string;
+  strace?: boolean;
+}
+
+interface Host {
+  vmid: number;
+  child: Deno.ChildProcess;
+  ready: Promise<void>;
+  markReady: () => void;
+  status: Promise<Deno.CommandStatus>;
+}
+
+type Op = (s: Supervisor, msg: Record<string, unknown>, source: number) => unknown;
+
+export class Supervisor {
+  readonly procs: ProcTable;
+  private readonly idle: Host[] = [];
+  private readonly hosts = new Map<number, Host>();
+  private rootPid = 0;
+  private rootExit: ExitInfo | undefined;
+  private allDone = Promise.withResolvers<void>();
+  private closing = false;
+  /** Spares are kept only once the job has forked (a single-process job needs none). */
+  private forked = false;
+
+  private constructor(readonly leader: Leader, private readonly options: SupervisorOptions) {
+    this.procs = new ProcTable(leader.services.idRanges);
+    leader.worker.hooks = {
+      onUserMessage: (payload, source) => this.onMessage(payload, source),
+      onPeerLost: (vmid) => this.onHostLost(vmid),
+      onError: () => {}, // a broken link is handled as a lost host
+    };
+  }
+
+  static async start(options: SupervisorOptions = {}): Promise<Supervisor> {
+    const s = new Supervisor(await startLeader(), options);
+    s.idle.push(s.spawnHost()); // for the root guest
+    return s;
+  }
+
+  get poolSize(): number {
+    return this.options.poolSize ?? 2;
+  }
+
+  // ---- hosts ------------------------------------------------------------------------------------
+
+  private spawnHost(): Host {
+    const vmid = this.leader.services.vmids.allocate();
+    const { command, args } = hostCommand();
+    const boot = encodeBoot({
+      runtimeDir: this.leader.runtimeDir,
+      secret: this.leader.worker.secret,
+      vmid,
+      leader: LEADER_VMID,
+    });
+    const child = new Deno.Command(command, {
+      args,
+      env: { [BOOT_ENV]: boot },
+      stdin: "inherit",
+      stdout: "inherit",
+      stderr: this.options.stderr ?? "inherit",
+    }).spawn();
+    const { promise, resolve } = Promise.withResolvers<void>();
+    const host: Host = { vmid, child, ready: promise, markReady: resolve, status: child.status };
+    this.hosts.set(vmid, host);
+    host.status.then(() => this.onHostLost(vmid));
+    return host;
+  }
+
+  private fillPool(): void {
+    if (!this.forked) return;
+    while (!this.closing && this.idle.length < this.poolSize) this.idle.push(this.spawnHost());
+  }
+
+  /** An idle host, ready to take a job. */
+  private async takeHost(): Promise<Host> {
+    const host = this.idle.shift() ?? this.spawnHost();
+    this.fillPool();
+    await host.ready;
+    return host;
+  }
+
+  private onHostLost(vmid: number): void {
+    const host = this.hosts.get(vmid);
+    if (!host) return;
+    this.hosts.delete(vmid);
+    const i = this.idle.indexOf(host);
+    if (i >= 0) this.idle.splice(i, 1);
+    const entry = this.procs.byVmid(vmid);
+    if (entry) this.processExited(entry.pid, { signal: SIGKILL });
+    this.checkDone();
+  }
+
+  // ---- running the job --------------------------------------------------------------------------
+
+  /** Runs the root program; resolves with its exit once every guest process has ended. */
+  async run(job: ExecJob): Promise<ExitInfo> {
+    const host = await this.takeHost();
+    const pid = this.procs.allocPid(host.vmid);
+    this.rootPid = pid;
+    this.procs.add({ pid, ppid: INIT_PID, pgid: pid, sid: pid, vmid: host.vmid, state: "running" });
+    const reply = await this.leader.worker.request(host.vmid, Code.USER, {
+      op: "job",
+      ...job,
+      pid,
+      ppid: INIT_PID,
+      pgid: pid,
+      sid: pid,
+    }) as { error?: string; errno?: number };
+    if (reply?.error) {
+      this.procs.exited(pid, { code: reply.errno === 2 ? 127 : 126 });
+      throw Object.assign(new Error(reply.error), { errno: reply.errno });
+    }
+    await this.allDone.promise;
+    return this.rootExit ?? { code: 0 };
+  }
+
+  private checkDone(): void {
+    const running = [...this.procs.entries.values()].some((e) => e.state === "running");
+    if (this.rootPid && !running) this.allDone.resolve();
+  }
+
+  /** Kills every host still alive and closes the leader. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const host of this.hosts.values()) {
+      try {
+        host.child.kill("SIGKILL");
+      } catch { /* already gone */ }
+    }
+    await Promise.allSettled([...this.hosts.values()].map((h) => h.status));
+    await this.leader.close();
+  }
+
+  // ---- process management -----------------------------------------------------------------------
+
+  private processExited(pid: number, exit: ExitInfo): void {
+    const e = this.procs.get(pid);
+    if (!e || e.state !== "running") return;
+    const orphans = this.procs.exited(pid, exit);
+    if (pid === this.rootPid) this.rootExit = exit;
+    for (const orphan of orphans) {
+      if (orphan.state === "zombie") this.procs.reap(orphan.pid);
+      else this.tell(orphan.vmid, { op: "reparent", ppid: INIT_PID });
+    }
+    const parent = this.procs.get(e.ppid);
+    if (e.ppid === INIT_PID || !parent || parent.state !== "running") this.procs.reap(pid);
+    else this.tell(parent.vmid, { op: "child", pid, exit });
+    this.checkDone();
+  }
+
+  private tell(vmid: number, message: Record<string, unknown>): void {
+    this.leader.worker.send(vmid, Code.USER, message).catch(() => {/* host gone: handled */});
+  }
+
+  private onMessage(payload: unknown, source: number): unknown {
+    if (typeof payload !== "object" || payload === null) throw new TypeError("Bad message");
+    const msg = payload as Record<string, unknown>;
+    const op = OPS[String(msg.op)];
+    if (!op) throw new TypeError(`Unknown supervisor op '${msg.op}'`);
+    return op(this, msg, source);
+  }
+
+  /** Delivers a signal to processes selected as kill(2) selects them; returns 0 or -errno. */
+  kill(senderPid: number, target: number, signal: number): number {
+    const sender = this.procs.get(senderPid);
+    let targets: ProcEntry[];
+    if (target > 0) {
+      const e = this.procs.get(target);
+      targets = e ? [e] : [];
+    } else if (target === 0) targets = sender ? this.procs.group(sender.pgid) : [];
+    else if (target === -1) {
+      targets = [...this.procs.entries.values()].filter((e) =>
+        e.state === "running" && e.pid !== senderPid
+      );
+    } else targets = this.procs.group(-target);
+    if (targets.length === 0) return -ESRCH;
+    if (signal < 0 || signal > 64) return -EINVAL;
+    for (const t of targets) {
+      if (t.state === "running" && signal !== 0) {
+        this.tell(t.vmid, { op: "signal", signal, sender: senderPid });
+      }
+    }
+    return 0;
+  }
+
+  // Used by OPS.
+  async forkHost(parentPid: number): Promise<{ pid: number; vmid: number }> {
+    const parent = this.procs.get(parentPid);
+    if (!parent) throw new RangeError(`Fork from unknown pid ${parentPid}`);
+    this.forked = true;
+    const host = await this.takeHost();
+    const pid = this.procs.allocPid(host.vmid);
+    this.procs.add({
+      pid,
+      ppid: parentPid,
+      pgid: parent.pgid,
+      sid: parent.sid,
+      vmid: host.vmid,
+      state: "running",
+    });
+    return { pid, vmid: host.vmid };
+  }
+
+  exitReported(pid: number, exit: ExitInfo): void {
+    this.processExited(pid, exit);
+  }
+
+  hostReady(vmid: number): void {
+    this.hosts.get(vmid)?.markReady();
+  }
+
+  setpgid(caller: number, pid: number, pgid: number): number {
+    const target = this.procs.get(pid || caller);
+    const self = this.procs.get(caller);
+    if (!target || !self) return -ESRCH;
+    if (target.pid !== caller && target.ppid !== caller) return -ESRCH;
+    if (target.sid !== self.sid) return -EPERM;
+    if (target.pid === target.sid) return -EPERM; // a session leader
+    const group = pgid || target.pid;
+    if (group < 0) return -EINVAL;
+    if (group !== target.pid && !this.procs.group(group).some((e) => e.sid === self.sid)) {
+      return -EPERM;
+    }
+    target.pgid = group;
+    return 0;
+  }
+
+  setsid(caller: number): number {
+    const e = this.procs.get(caller);
+    if (!e) return -ESRCH;
+    if (this.procs.group(caller).length > 0 && e.pgid === caller) return -EPERM;
+    if ([...this.procs.entries.values()].some((o) => o.pgid === caller && o.pid !== caller)) {
+      return -EPERM;
+    }
+    e.sid = e.pgid = caller;
+    return caller;
+  }
+}
+
+const num = (v: unknown, name: string): number => {
+  if (typeof v !== "number" || !Number.isInteger(v)) throw new TypeError(`Bad ${name}`);
+  return v;
+};
+
+// deno-fmt-ignore
+const OPS: Record<string, Op> = {
+  ready:   (s, _m, source) => s.hostReady(source),
+  fork:    (s, m) => s.forkHost(num(m.pid, "pid")),
+  exit:    (s, m) => s.exitReported(num(m.pid, "pid"), m.exit as ExitInfo),
+  reaped:  (s, m) => s.procs.reap(num(m.pid, "pid")),
+  kill:    (s, m) => s.kill(num(m.sender, "sender"), num(m.pid, "pid"), num(m.signal, "signal")),
+  setpgid: (s, m) => s.setpgid(num(m.caller, "caller"), num(m.pid, "pid"), num(m.pgid, "pgid")),
+  setsid:  (s, m) => s.setsid(num(m.caller, "caller")),
+  getpgid: (s, m) => s.procs.get(num(m.pid, "pid"))?.pgid ?? -ESRCH,
+  getsid:  (s, m) => s.procs.get(num(m.pid, "pid"))?.sid ?? -ESRCH,
+  getppid: (s, m) => s.procs.get(num(m.pid, "pid"))?.ppid ?? -ESRCH,
+};
