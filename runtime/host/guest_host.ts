@@ -66,7 +66,7 @@ export async function guestHostMain(): Promise<number> {
   const boot = takeBoot();
   const job = Promise.withResolvers<Record<string, unknown>>();
   const started = Promise.withResolvers<unknown>();
-  let host: GuestHost;
+  const ref: { host?: GuestHost } = {};
   const worker = new IpcWorker({
     vmid: boot.vmid,
     leaderVmid: boot.leader,
@@ -81,7 +81,7 @@ export async function guestHostMain(): Promise<number> {
         }
         const op = HOST_OPS[String(msg?.op)];
         if (!op) throw new TypeError(`Unknown host op '${msg?.op}'`);
-        return op(host, msg);
+        return op(ref.host!, msg);
       },
       onPeerLost: (vmid) => {
         if (vmid === boot.leader) Deno.exit(137); // the supervisor is gone: so are we
@@ -89,7 +89,7 @@ export async function guestHostMain(): Promise<number> {
       onError: () => {},
     },
   });
-  host = new GuestHost(worker);
+  const host = ref.host = new GuestHost(worker);
   await worker.listen();
   await worker.request(boot.leader, Code.ECHO, null); // joins the leader
   await host.ask({ op: "ready" });
