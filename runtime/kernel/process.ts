@@ -8,10 +8,11 @@
 import { CodeCache, run } from "../cpu/run.ts";
 import { Cpu, STOP_FAULT, STOP_SYSCALL } from "../cpu/state.ts";
 import { Memory, PageFault } from "../memory/memory.ts";
-import { Args, SYSCALLS } from "../syscalls/table.ts";
+import { Args, type SyscallRow, SYSCALLS } from "../syscalls/table.ts";
 import { EFAULT, EIO, ENOSYS } from "./errno.ts";
 import { FdTable } from "./files.ts";
-import { SignalState } from "./signals.ts";
+import { releaseMappings } from "./mm.ts";
+import { exitTraceLine, SignalState } from "./signals.ts";
 import { Strace } from "./strace.ts";
 
 /** How a process ended: an exit code, or the signal that killed it. */
@@ -114,6 +115,7 @@ export class Process {
     if (this.exitStatus) return;
     this.exitStatus = status;
     this.cpu.stopRequest = true;
+    releaseMappings(this); // MAP_SHARED pages back to their files, file references dropped
     this.fds.closeAll(this);
   }
 
@@ -130,13 +132,15 @@ export class Process {
         this.signals.fault(this, cpu.faultSignal, cpu.faultCode, cpu.faultAddr);
       }
       if (this.exitStatus !== undefined) break;
-      this.signals.safepoint(this);
+      const stopped = this.signals.safepoint(this);
+      if (stopped) await stopped;
       const now = performance.now();
       if (now - lastYield > YIELD_MS) {
         lastYield = now;
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
     }
+    this.strace?.event(exitTraceLine(this.exitStatus!));
     return this.exitStatus!;
   }
 
@@ -160,17 +164,21 @@ export class Process {
     }
     if (result instanceof Promise) {
       return result.then(
-        (r) => this.finishSyscall(row.name, r),
-        (e) => this.finishSyscall(row.name, this.handlerError(e, row.name)),
+        (r) => this.finishSyscall(row, r),
+        (e) => this.finishSyscall(row, this.handlerError(e, row.name)),
       );
     }
-    this.finishSyscall(row.name, result);
+    this.finishSyscall(row, result);
     return undefined;
   }
 
-  private finishSyscall(name: string, result: number | undefined): void {
-    if (result !== undefined) this.cpu.setReg(0, result);
-    this.strace?.leave(this, name, result);
+  private finishSyscall(row: SyscallRow, result: number | undefined): void {
+    if (result !== undefined) {
+      this.cpu.setReg(0, result);
+      // -ERESTARTSYS..-ERESTART_RESTARTBLOCK: restarted or turned into EINTR at the safepoint.
+      if (result <= -512 && result >= -516) this.signals.syscallInterrupted(row.nr, -result);
+    }
+    this.strace?.leave(this, row.name, result);
   }
 
   /** Turns an exception out of a handler into an errno: guest memory faults are EFAULT. */

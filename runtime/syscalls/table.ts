@@ -10,10 +10,14 @@ import { rows as dirRows } from "./sys_dir.ts";
 import { rows as exitRows } from "./sys_exit.ts";
 import { rows as fdRows } from "./sys_fd.ts";
 import { rows as fileRows } from "./sys_file.ts";
+import { rows as identRows } from "./sys_ident.ts";
 import { rows as ioctlRows } from "./sys_ioctl.ts";
+import { rows as mmRows } from "./sys_mm.ts";
 import { rows as pollRows } from "./sys_poll.ts";
 import { rows as rwRows } from "./sys_rw.ts";
+import { rows as signalRows } from "./sys_signal.ts";
 import { rows as statRows } from "./sys_stat.ts";
+import { rows as timeRows } from "./sys_time.ts";
 
 /** Register arguments of one syscall, decoded on demand. */
 export class Args {
@@ -79,6 +83,10 @@ const families: SyscallDef[][] = [
   fdRows,
   ioctlRows,
   pollRows,
+  mmRows,
+  signalRows,
+  timeRows,
+  identRows,
 ];
 
 export const SYSCALLS: SyscallRow[] = [];
