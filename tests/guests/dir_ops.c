@@ -9,13 +9,13 @@
 #include <unistd.h>
 #include "guest.h"
 
-static char dir[] = "/tmp/guest-dirs-XXXXXX";
+static char dir[256];
 
 static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a,
     *(char *const *)b); }
 
 static void list(const char *rel) {
-  char path[256];
+  char path[512];
   snprintf(path, sizeof path, "%s/%s", dir, rel);
   DIR *d = opendir(path);
   if (!d) {
@@ -26,7 +26,7 @@ static void list(const char *rel) {
   int n = 0;
   struct dirent *e;
   while ((e = readdir(d)) != NULL && n < 200) {
-    char full[512];
+    char full[1024];
     snprintf(full, sizeof full, "%s/%s", path, e->d_name);
     struct stat st;
     lstat(full, &st);
@@ -47,7 +47,7 @@ static void list(const char *rel) {
 }
 
 static void make_file(const char *rel, int size) {
-  char path[256];
+  char path[512];
   snprintf(path, sizeof path, "%s/%s", dir, rel);
   int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
   for (int i = 0; i < size; i++) write(fd, "z", 1);
@@ -55,8 +55,8 @@ static void make_file(const char *rel, int size) {
 }
 
 int main(void) {
-  if (!mkdtemp(dir)) return 2;
-  char path[256], path2[256];
+  if (!guest_mkdtemp(dir, sizeof dir, "dirs")) return 2;
+  char path[512], path2[512];
   const char *subdirs[] = {"alpha", "beta", "beta/inner", "gamma"};
   for (int i = 0; i < 4; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, subdirs[i]);

@@ -9,13 +9,13 @@
 #include <unistd.h>
 #include "guest.h"
 
-static char dir[] = "/tmp/guest-errno-XXXXXX";
+static char dir[256];
 
 static const char *at(const char *name) {
-  static char buf[4][160];
+  static char buf[4][512];
   static int next;
   char *p = buf[next++ % 4];
-  snprintf(p, 160, "%s/%s", dir, name);
+  snprintf(p, 512, "%s/%s", dir, name);
   return p;
 }
 
@@ -27,7 +27,7 @@ static const char *at(const char *name) {
   } while (0)
 
 int main(void) {
-  if (!mkdtemp(dir)) return 2;
+  if (!guest_mkdtemp(dir, sizeof dir, "errno")) return 2;
   int fd = open(at("file"), O_CREAT | O_WRONLY, 0644);
   write(fd, "abc", 3);
   close(fd);

@@ -9,9 +9,9 @@
 #include "guest.h"
 
 int main(void) {
-  char dir[] = "/tmp/guest-file-io-XXXXXX";
-  if (!mkdtemp(dir)) return 2;
-  char path[128], path2[128];
+  char dir[256];
+  if (!guest_mkdtemp(dir, sizeof dir, "file-io")) return 2;
+  char path[512], path2[512];
   snprintf(path, sizeof path, "%s/data.bin", dir);
   snprintf(path2, sizeof path2, "%s/renamed.bin", dir);
   int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0640);

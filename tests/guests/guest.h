@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 /* Symbolic errno name, so output never depends on a libc's strerror wording. */
 static inline const char *errno_name(int e) {
@@ -49,6 +51,13 @@ static inline uint64_t rng(void) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
+}
+
+/* mkdtemp under $TMPDIR (the test harness gives every run its own), else under /tmp. */
+static inline char *guest_mkdtemp(char *buf, size_t size, const char *tag) {
+  const char *base = getenv("TMPDIR");
+  snprintf(buf, size, "%s/guest-%s-XXXXXX", base && *base ? base : "/tmp", tag);
+  return mkdtemp(buf);
 }
 
 #endif

@@ -39,9 +39,9 @@ int main(void) {
   printf("mmap zero length failed %d %s\n", bad == MAP_FAILED, errno_name(errno));
 
   /* A file mapping sees the file's bytes; MAP_SHARED writes reach the file. */
-  char dir[] = "/tmp/guest-mmap-XXXXXX";
-  if (!mkdtemp(dir)) return 2;
-  char path[128];
+  char dir[256];
+  if (!guest_mkdtemp(dir, sizeof dir, "mmap")) return 2;
+  char path[512];
   snprintf(path, sizeof path, "%s/mapped", dir);
   int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
   char text[3 * 4096];

@@ -3,11 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "guest.h"
 
 int main(void) {
-  char dir[] = "/tmp/guest-stdio-XXXXXX";
-  if (!mkdtemp(dir)) return 2;
-  char path[128];
+  char dir[256];
+  if (!guest_mkdtemp(dir, sizeof dir, "stdio")) return 2;
+  char path[512];
   snprintf(path, sizeof path, "%s/notes.txt", dir);
   FILE *f = fopen(path, "w+");
   if (!f) return 3;
