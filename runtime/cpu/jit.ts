@@ -203,10 +203,22 @@ function inline(i: Insn, k: number): string | undefined {
       `M.write32(a, ${i.imm}); M.write32(a + 4, ${i.immHi}); }`;
   }
   if (f === lea && wide) {
-    return size === 8
-      ? `{ const a = ${eaExpr(i, k)}; const v = a | 0; L[${i.reg}] = v; ` +
-        `H[${i.reg}] = ((a - (v >>> 0)) / 4294967296) | 0; }`
-      : `L[${i.reg}] = (${eaExpr(i, k)}) | 0; H[${i.reg}] = 0;`;
+    // Exact on 32-bit halves, as ops/mov.ts lea (values beyond 2^53 are common).
+    const d = i.disp, d0 = d | 0, d1 = ((d - (d0 >>> 0)) / 4294967296) | 0;
+    let code = `{ let lo = ${d0}, hi = ${d1};`;
+    if (i.base >= 0) {
+      code += ` t = (lo >>> 0) + (L[${i.base}] >>> 0); lo = t | 0;` +
+        ` hi = (hi + H[${i.base}] + (t >= 4294967296 ? 1 : 0)) | 0;`;
+    }
+    if (i.index >= 0) {
+      const x = i.index, s = Math.log2(i.scale);
+      const x0 = s === 0 ? `L[${x}]` : `(L[${x}] << ${s})`;
+      const x1 = s === 0 ? `H[${x}]` : `((H[${x}] << ${s}) | (L[${x}] >>> ${32 - s}))`;
+      code += ` t = (lo >>> 0) + (${x0} >>> 0); lo = t | 0;` +
+        ` hi = (hi + ${x1} + (t >= 4294967296 ? 1 : 0)) | 0;`;
+    }
+    const hi = size === 8 && i.asize === 8 ? "hi" : "0";
+    return `${code} L[${i.reg}] = lo; H[${i.reg}] = ${hi}; }`;
   }
   if ((f === aluEG || f === aluGE || f === aluEI || f === aluAI) && wide) {
     const op = f === aluEI ? (i.modrm >> 3) & 7 : (i.opcode >> 3) & 7;

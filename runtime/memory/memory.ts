@@ -226,7 +226,9 @@ export class Memory {
   /** Makes sure a write of `n` bytes at `a` will not fault halfway (x86 writes are all or nothing). */
   checkWritable(a: number, n: number): void {
     this.translate(a, PROT_WRITE);
-    this.translate(a + n - 1, PROT_WRITE);
+    // The second page is checked at its first byte: that is the address Linux reports.
+    const next = (Math.floor(a / PAGE_SIZE) + 1) * PAGE_SIZE;
+    if (next < a + n) this.translate(next, PROT_WRITE);
   }
 
   // ---- bulk access (kernel) -------------------------------------------------------------------

@@ -40,9 +40,26 @@ export function movRI(c: Cpu, i: Insn): void {
 
 /** LEA G, M (8D): the address truncated to the operand size. */
 export function lea(c: Cpu, i: Insn): void {
-  const a = ea(c, i);
-  const lo = a | 0; // ToInt32 is modular: exact low half of any integer below 2^53
-  const hi = ((a - (lo >>> 0)) / 4294967296) | 0;
+  // Exact 64-bit arithmetic on halves: LEA is often plain arithmetic on values beyond 2^53.
+  // No segment base: LEA yields the offset.
+  const d = i.disp;
+  let lo = d | 0, hi = ((d - (lo >>> 0)) / 4294967296) | 0;
+  const b = i.base;
+  if (b >= 0) {
+    const s = (lo >>> 0) + (c.lo[b] >>> 0);
+    lo = s | 0;
+    hi = (hi + c.hi[b] + (s >= 4294967296 ? 1 : 0)) | 0;
+  }
+  const x = i.index;
+  if (x >= 0) {
+    const k = i.scale === 1 ? 0 : i.scale === 2 ? 1 : i.scale === 4 ? 2 : 3;
+    const xlo = c.lo[x] << k;
+    const xhi = k === 0 ? c.hi[x] : (c.hi[x] << k) | (c.lo[x] >>> (32 - k));
+    const s = (lo >>> 0) + (xlo >>> 0);
+    lo = s | 0;
+    hi = (hi + xhi + (s >= 4294967296 ? 1 : 0)) | 0;
+  }
+  if (i.asize === 4) hi = 0;
   setReg(c, i.reg, i.size, lo, hi);
 }
 
