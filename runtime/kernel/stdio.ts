@@ -87,6 +87,33 @@ class HostStdin {
     return this.pending;
   }
 
+  /**
+   * A regular file as stdin is read exactly as asked, without read-ahead, so the offset it shares
+   * with the parent (`(head -n1; cat) < file`) moves as much as the guest read.
+   */
+  isFile(): boolean {
+    return this.available === 0 && this.hostKind() === "file";
+  }
+
+  readFile(buf: Uint8Array): number {
+    try {
+      return Deno.stdin.readSync(buf) ?? 0;
+    } catch (e) {
+      return -hostErrno(e);
+    }
+  }
+
+  /** FIONREAD: buffered bytes, or what is left of a regular file. */
+  readable(): number {
+    if (this.hostKind() !== "file") return this.available;
+    try {
+      const pos = /pos:\s*(\d+)/.exec(Deno.readTextFileSync("/proc/self/fdinfo/0"));
+      return Math.max(0, Deno.statSync("/proc/self/fd/0").size - Number(pos?.[1] ?? 0));
+    } catch {
+      return 0;
+    }
+  }
+
   /** Takes buffered bytes: a count, 0 at EOF (reported once), -errno, or -EAGAIN if empty. */
   take(buf: Uint8Array): number {
     const n = Math.min(buf.length, this.available);
@@ -119,6 +146,7 @@ export const hostStdin = new HostStdin();
 
 /** Reads the host stdin for a guest descriptor, waiting unless it is non-blocking. */
 function readStdin(p: Process, f: OpenFile, buf: Uint8Array): number | Promise<number> {
+  if (hostStdin.isFile()) return hostStdin.readFile(buf);
   const n = hostStdin.take(buf);
   if (n !== -EAGAIN) return n;
   if (f.flags & O_NONBLOCK) {
@@ -203,7 +231,7 @@ export class StdioFile extends OpenFile {
   }
 
   override readable(): number | undefined {
-    if (this.hostFd === 0 || this.isTerminal()) return hostStdin.available;
+    if (this.hostFd === 0 || this.isTerminal()) return hostStdin.readable();
     return undefined;
   }
 
@@ -275,7 +303,7 @@ export class TtyFile extends OpenFile {
   }
 
   override readable(): number {
-    return hostStdin.available;
+    return hostStdin.readable();
   }
 
   override poll(_events: number): number {

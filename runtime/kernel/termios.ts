@@ -1,7 +1,8 @@
 // The controlling terminal's line discipline settings, as terminal ioctls see them. Deno cannot
-// read the host's termios, so the guest starts from Linux's defaults for a terminal (what `stty
-// sane` sets) and we keep what it sets; clearing ICANON puts the host terminal in raw mode
-// (cbreak when ISIG stays on), setting it again restores cooked mode. One state per host: every
+// read the host's termios, so the guest starts from the kernel's defaults for a new terminal
+// (tty_std_termios) and we keep what it sets; clearing ICANON puts the host terminal in raw mode
+// (cbreak when ISIG stays on), setting it again restores cooked mode. Gap: ECHO off with ICANON
+// on (password prompts) cannot be shown to the host terminal. One state per host: every
 // descriptor of the terminal (fds 0-2, /dev/tty) shares it.
 
 import { EINVAL, ENOTTY } from "./errno.ts";
@@ -23,7 +24,7 @@ const B38400 = 0o17;
 function defaultTermios(): Uint8Array {
   const t = new Uint8Array(TERMIOS2_SIZE);
   const v = new DataView(t.buffer);
-  v.setUint32(0, 0o400 | 0o2000 | 0o20000 | 0o40000, true); // ICRNL IXON IMAXBEL IUTF8
+  v.setUint32(0, 0o400 | 0o2000, true); // ICRNL IXON (tty_std_termios)
   v.setUint32(4, 0o1 | 0o4, true); // OPOST | ONLCR
   v.setUint32(8, B38400 | 0o60 | 0o200, true); // B38400 | CS8 | CREAD
   // ISIG ICANON ECHO ECHOE ECHOK IEXTEN ECHOCTL ECHOKE

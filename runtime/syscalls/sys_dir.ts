@@ -3,8 +3,8 @@
 // getcwd.
 
 import { DirFile } from "../kernel/dir_file.ts";
-import { EBADF, EINVAL, ENOENT, ENOTDIR, ERANGE } from "../kernel/errno.ts";
-import { O_PATH } from "../kernel/files.ts";
+import { EBADF, EINVAL, ENOENT, ENOTDIR, EPERM, ERANGE } from "../kernel/errno.ts";
+import { O_CREAT, O_EXCL, O_PATH, O_WRONLY } from "../kernel/files.ts";
 import {
   AT_EMPTY_PATH,
   AT_REMOVEDIR,
@@ -22,7 +22,7 @@ import {
 } from "../kernel/fs_ops.ts";
 import { AT_FDCWD, canonicalDir, readGuestPath, resolveAt } from "../kernel/paths.ts";
 import type { Process } from "../kernel/process.ts";
-import { permits } from "../kernel/open.ts";
+import { openPath, permits } from "../kernel/open.ts";
 import type { Args, SyscallDef } from "./table.ts";
 
 /** Fills `count` bytes at `addr` with entries of a directory descriptor (64: linux_dirent64). */
@@ -144,6 +144,22 @@ function doReadlink(p: Process, dirfd: number, pathAddr: number, buf: number, si
   return bytes.length;
 }
 
+const S_IFMT = 0o170000, S_IFREG = 0o100000;
+
+/** mknod: regular files only (Deno cannot make FIFOs or device nodes): others EPERM. */
+function doMknod(p: Process, dirfd: number, pathAddr: number, mode: number): number {
+  const type = mode & S_IFMT;
+  if (type !== 0 && type !== S_IFREG) {
+    return type === 0o010000 || type === 0o140000 ? -EPERM : -EINVAL;
+  }
+  const r = pathAt(p, dirfd, pathAddr, false);
+  if (typeof r === "number") return r;
+  const f = openPath(p, dirfd, r.guest, O_CREAT | O_EXCL | O_WRONLY, mode & 0o7777);
+  if (typeof f === "number") return f;
+  f.release(p);
+  return 0;
+}
+
 function sysChdir(p: Process, a: Args): number {
   const r = pathAt(p, AT_FDCWD, a.ulong(0));
   if (typeof r === "number") return r;
@@ -165,10 +181,22 @@ function sysFchdir(p: Process, a: Args): number {
 }
 
 function sysGetcwd(p: Process, a: Args): number {
+  // A removed working directory has no path any more (Linux: "(unreachable)", glibc: ENOENT).
+  const here = resolveAt(p, AT_FDCWD, p.fs.cwd);
+  if (typeof here === "number" || (here.host !== "" && !exists(here.host))) return -ENOENT;
   const bytes = new TextEncoder().encode(p.fs.cwd + "\0");
   if (a.ulong(1) < bytes.length) return -ERANGE;
   p.mem.write(a.ulong(0), bytes);
   return bytes.length;
+}
+
+function exists(host: string): boolean {
+  try {
+    Deno.statSync(host);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const rows: SyscallDef[] = [
@@ -227,6 +255,16 @@ export const rows: SyscallDef[] = [
     name: "readlinkat",
     handler: (p, a) => doReadlink(p, a.int(0), a.ulong(1), a.ulong(2), a.int(3)),
     args: "f,s,B3,d",
+  },
+  {
+    name: "mknod",
+    handler: (p, a) => doMknod(p, AT_FDCWD, a.ulong(0), a.uint(1)),
+    args: "s,m,x",
+  },
+  {
+    name: "mknodat",
+    handler: (p, a) => doMknod(p, a.int(0), a.ulong(1), a.uint(2)),
+    args: "f,s,m,x",
   },
   { name: "chdir", handler: sysChdir, args: "s" },
   { name: "fchdir", handler: sysFchdir, args: "d" },

@@ -115,7 +115,56 @@ function sysStatx(p: Process, a: Args): number {
   return 0;
 }
 
+// statfs: Deno cannot ask the host for file-system figures, so these are plausible fixed values
+// (an ext4 of 64 GiB, half free) with the right f_type for /proc and /dev.
+const EXT4_SUPER_MAGIC = 0xef53, PROC_SUPER_MAGIC = 0x9fa0, TMPFS_MAGIC = 0x01021994;
+const ST_RELATIME = 0x1000;
+
+function encodeStatfs(type: number): Uint8Array {
+  const out = new Uint8Array(120);
+  const v = new DataView(out.buffer);
+  const put = (at: number, x: number) => v.setBigInt64(at, BigInt(x), true);
+  put(0, type);
+  put(8, 4096); // f_bsize
+  put(16, 1 << 24); // f_blocks
+  put(24, 1 << 23); // f_bfree
+  put(32, 1 << 23); // f_bavail
+  put(40, 1 << 22); // f_files
+  put(48, 1 << 21); // f_ffree
+  put(64, 255); // f_namelen
+  put(72, 4096); // f_frsize
+  put(80, ST_RELATIME); // f_flags
+  return out;
+}
+
+function fsType(guest: string, virtual: boolean): number {
+  if (!virtual) return EXT4_SUPER_MAGIC;
+  return guest === "/proc" || guest.startsWith("/proc/") ? PROC_SUPER_MAGIC : TMPFS_MAGIC;
+}
+
+function sysStatfs(p: Process, a: Args): number {
+  const t = targetAt(p, AT_FDCWD, a.ulong(0), 0, true);
+  if (typeof t === "number") return t;
+  const st = statTarget(p, t, true);
+  if (typeof st === "number") return st;
+  const r = t as { guest: string; host: string };
+  p.mem.write(a.ulong(1), encodeStatfs(fsType(r.guest, r.host === "")));
+  return 0;
+}
+
+function sysFstatfs(p: Process, a: Args): number {
+  const f = p.fds.get(a.int(0));
+  if (!f) return -EBADF;
+  const st = f.stat(p);
+  if (typeof st === "number") return st;
+  const virtual = f.path.startsWith("/proc") || f.path.startsWith("/dev");
+  p.mem.write(a.ulong(1), encodeStatfs(fsType(f.path, virtual)));
+  return 0;
+}
+
 export const rows: SyscallDef[] = [
+  { name: "statfs", handler: sysStatfs, args: "s,p" },
+  { name: "fstatfs", handler: sysFstatfs, args: "d,p" },
   { name: "stat", handler: sysStat, args: "s,p" },
   { name: "fstat", handler: sysFstat, args: "d,p" },
   { name: "lstat", handler: sysLstat, args: "s,p" },
