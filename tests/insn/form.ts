@@ -30,6 +30,12 @@ export interface Form {
   mxcsr?: (g: Rng) => number;
   /** x87 status word bits compared (default X87_FSW: all but the C0, C2, C3 condition codes). */
   fswMask?: number;
+  /** x87 results (registers, float64 words stored to the window) may differ from the host by
+   * this many units in the last place, and C1 with them: the SDM bounds the error of the
+   * transcendental instructions, it does not fix their bits. */
+  ulps?: number;
+  /** Window bytes (offset, length) whose contents are model-specific and not compared. */
+  ignoreMem?: [number, number][];
   /** Float32 lanes of this XMM register are compared within RCP/RSQRT's documented error. */
   approx?: { reg: number; lanes: number };
   /** A CPUID feature the interpreter must advertise for this form to be required. */

@@ -758,6 +758,45 @@ for (const [name, w, d, m, a32] of LEA) {
   });
 }
 
+// ---- addressing ---------------------------------------------------------------------------------
+
+/** ebx + esi wraps past 2^32 onto window offset 0x80; the upper halves are random (ignored). */
+function wrap32(s: Rec, g: Rng): void {
+  s.setGpr(RBX, (BigInt(g.u32()) << 32n) | BigInt(DATA_ADDR + 0x180));
+  s.setGpr(RSI, (BigInt(g.u32()) << 32n) | 0xffffff00n);
+}
+const WRAPPED = { base: RBX, index: RSI, scale: 1 as const };
+add({
+  name: "mov r32, m32 (67: [ebx+esi] wraps at 2^32)",
+  family: "mov",
+  code: enc({ pfx: [0x67], op: [0x8b], reg: RCX, rm: { ...WRAPPED, disp: 0 } }),
+  width: 32,
+  prep: wrap32,
+});
+add({
+  name: "add m64, r64 (67: [ebx+esi+disp8] wraps at 2^32)",
+  family: "alu",
+  code: enc({ pfx: [0x67], w: true, op: [0x01], reg: RDX, rm: { ...WRAPPED, disp: 0x10 } }),
+  width: 64,
+  prep: wrap32,
+});
+add({
+  name: "mov r32, m32 ([rip+disp32]: its own bytes)",
+  family: "mov",
+  code: [0x8b, 0x05, ...le(-6, 4)],
+  width: 32,
+});
+// deno-fmt-ignore
+const CROSSING: [string, number[], number][] = [
+  ["mov r64, m64 (crossing into an unmapped page: #PF)", [0x48, 0x8b, 0x03], 0xffc],
+  ["mov m32, r32 (crossing into an unmapped page: #PF)", [0x89, 0x0b], 0xffe],
+  ["mov m64, r64 (crossing into an unmapped page: #PF)", [0x48, 0x89, 0x0b], 0xffa],
+  ["add m16, r16 (crossing into an unmapped page: #PF)", [0x66, 0x01, 0x0b], 0xfff],
+];
+for (const [name, code, at] of CROSSING) {
+  add({ name, family: "mov", code, fixed: [[RBX, BigInt(DATA_ADDR + at)]] });
+}
+
 // ---- flag instructions, NOPs, traps -------------------------------------------------------------
 
 // deno-fmt-ignore

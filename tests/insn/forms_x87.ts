@@ -236,4 +236,118 @@ function randomCw(s: Rec, g: Rng): void {
   );
 }
 
+// ---- encodings the SDM lists as aliases, no-ops --------------------------------------------------
+
+// deno-fmt-ignore
+const ALIASES: [string, number[][], number?][] = [
+  ["fnop", [FLD64_A, [0xd9, 0xd0], FSTP64]],
+  ["fdisi (no-op)", [FLD64_A, [0xdb, 0xe1], FSTP64]],
+  ["fld st(1)", [FLD64_A, FLD64_B, [0xd9, 0xc1], FSTP64, FSTP64_2]],
+  ["ffreep st(0)", [FLD64_A, FLD64_B, [0xdf, 0xc0]]],
+  ["fxch4 st(1) (DD C9)", [FLD64_A, FLD64_B, [0xdd, 0xc9], FSTP64, FSTP64_2]],
+  ["fxch7 st(1) (DF C9)", [FLD64_A, FLD64_B, [0xdf, 0xc9], FSTP64, FSTP64_2]],
+  ["fstp1 st(1) (D9 D9)", [FLD64_A, FLD64_B, [0xd9, 0xd9], FSTP64]],
+  ["fstp8 st(1) (DF D1)", [FLD64_A, FLD64_B, [0xdf, 0xd1], FSTP64]],
+  ["fstp9 st(1) (DF D9)", [FLD64_A, FLD64_B, [0xdf, 0xd9], FSTP64]],
+  ["fcom2 st(1) (DC D1); fnstsw ax", [FLD64_B, FLD64_A, [0xdc, 0xd1], FNSTSW_AX], FSW_ALL],
+  ["fcomp3 st(1) (DC D9); fnstsw ax", [FLD64_B, FLD64_A, [0xdc, 0xd9], FNSTSW_AX], FSW_ALL],
+  ["fcomp5 st(1) (DE D1); fnstsw ax", [FLD64_B, FLD64_A, [0xde, 0xd1], FNSTSW_AX], FSW_ALL],
+  ["fcomp st(1); fnstsw ax", [FLD64_B, FLD64_A, [0xd8, 0xd9], FNSTSW_AX], FSW_ALL],
+  ["fucom st(1); fnstsw ax", [FLD64_B, FLD64_A, [0xdd, 0xe1], FNSTSW_AX], FSW_ALL],
+  ["fucomp st(1); fnstsw ax", [FLD64_B, FLD64_A, [0xdd, 0xe9], FNSTSW_AX], FSW_ALL],
+  ["fcom m32; fnstsw ax", [FLD64_A, m(0xd8, 2, B), FNSTSW_AX], FSW_ALL],
+  ["ficomp m16; fnstsw ax", [FLD64_A, m(0xde, 3, B), FNSTSW_AX], FSW_ALL],
+  ["fiadd m16", [FLD64_A, m(0xde, 0, B), FSTP64]],
+  ["fisubr m16", [FLD64_A, m(0xde, 5, B), FSTP64]],
+  ["fidivr m32", [FLD64_A, m(0xda, 7, B), FSTP64]],
+  ["fimul m32", [FLD64_A, m(0xda, 1, B), FSTP64]],
+];
+for (const [name, code, fswMask] of ALIASES) add(name, code, { fswMask, prep: shareAB });
+
+// ---- packed BCD ---------------------------------------------------------------------------------
+
+/** A packed BCD operand at T: 18 digits and a sign byte, sometimes with invalid digits. */
+function bcd(s: Rec, g: Rng): void {
+  for (let k = 0; k < 9; k++) {
+    const byte = g.chance(0.95) ? (g.below(10) << 4) | g.below(10) : g.below(256);
+    s.setU8(O_DATA + X87_BASE + T + k, g.chance(0.2) && k > 2 ? 0 : byte);
+  }
+  s.setU8(O_DATA + X87_BASE + T + 9, g.chance(0.5) ? 0x80 : g.chance(0.9) ? 0 : g.below(256));
+}
+add("fbld m80bcd; fstp m80", [m(0xdf, 4, T), m(0xdb, 7, T2)], { prep: bcd });
+add("fbstp m80bcd", [FLD64_A, m(0xdf, 6, T2)]);
+add("fbstp m80bcd (from m80)", [m(0xdb, 5, T), m(0xdf, 6, T2)], { prep: withT });
+
+// ---- environment and state images ---------------------------------------------------------------
+
+const ENV_IN = -0x60; // window 0x10: 28-byte environment or 108-byte state image
+/** A random FLDENV/FRSTOR image at ENV_IN: exceptions masked and none pending, random tags,
+ * stack top, condition codes, pointers and (for FRSTOR) register contents. */
+function image(registers: boolean) {
+  return (s: Rec, g: Rng): void => {
+    const at = X87_BASE + ENV_IN;
+    s.setU32(O_DATA + at, 0x037f | (g.below(4) << 10));
+    s.setU32(O_DATA + at + 4, g.u32() & 0x7f7f & ~0x80);
+    s.setU32(O_DATA + at + 8, g.chance(0.3) ? 0xffff : g.u32() & 0xffff);
+    for (let k = 12; k < 28; k += 4) s.setU32(O_DATA + at + k, g.u32());
+    if (registers) { for (let r = 0; r < 8; r++) f80(s, g, at + 28 + 10 * r); }
+  };
+}
+// FCS and FDS (the selector words at +16 and +24) are model-specific: AMD stores the selectors,
+// Intel processors with CPUID.(7,0):EBX[13] store zeros.
+const selectors = (
+  at: number,
+): [number, number][] => [[X87_BASE + at + 16, 2], [X87_BASE + at + 24, 2]];
+add("fnstenv m28byte", [FLD64_A, m(0xdc, 0, B), m(0xd9, 6, OUT)], { ignoreMem: selectors(OUT) });
+add("fldenv m28byte; fnstenv m28byte", [m(0xd9, 4, ENV_IN), m(0xd9, 6, OUT)], {
+  prep: image(false),
+  fswMask: FSW_ALL,
+  ignoreMem: selectors(OUT),
+});
+add("fnsave m108byte", [FLD64_A, FLD64_B, m(0xdd, 6, W)], {
+  fswMask: FSW_ALL,
+  ignoreMem: selectors(W),
+});
+add("frstor m108byte; fnsave m108byte", [m(0xdd, 4, ENV_IN), m(0xdd, 6, W)], {
+  prep: image(true),
+  fswMask: FSW_ALL,
+  ignoreMem: selectors(W),
+});
+
+// ---- transcendental functions -------------------------------------------------------------------
+
+/** Puts a value drawn by `pick` at A (and B) most of the time. */
+function operands(pickA: (g: Rng) => number, pickB?: (g: Rng) => number) {
+  return (s: Rec, g: Rng): void => {
+    const v = s.view, at = s.base + O_DATA + X87_BASE;
+    if (g.chance(0.8)) v.setFloat64(at + A, pickA(g), true);
+    if (pickB && g.chance(0.8)) v.setFloat64(at + B, pickB(g), true);
+  };
+}
+/** Operands inside the domain where the SDM defines the result (F2XM1, FYL2XP1): always. */
+function inRange(pickA: (g: Rng) => number, edges: number[], pickB?: (g: Rng) => number) {
+  return (s: Rec, g: Rng): void => {
+    const v = s.view, at = s.base + O_DATA + X87_BASE;
+    v.setFloat64(at + A, g.chance(0.2) ? g.pick(edges) : pickA(g), true);
+    if (pickB && g.chance(0.8)) v.setFloat64(at + B, pickB(g), true);
+  };
+}
+const uniform = (lo: number, hi: number) => (g: Rng) => lo + (hi - lo) * (g.u32() / 2 ** 32);
+const angle = (g: Rng) =>
+  g.chance(0.1) ? g.pick([2 ** 63, -(2 ** 64), 1e300]) : uniform(-20, 20)(g);
+// deno-fmt-ignore
+const TRANSCENDENTAL: [string, number[][], (s: Rec, g: Rng) => void][] = [
+  ["fsin", [FLD64_A, [0xd9, 0xfe], FNSTSW_AX, FSTP64], operands(angle)],
+  ["fcos", [FLD64_A, [0xd9, 0xff], FNSTSW_AX, FSTP64], operands(angle)],
+  ["fsincos", [FLD64_A, [0xd9, 0xfb], FNSTSW_AX, FSTP64, FSTP64_2], operands(angle)],
+  ["fptan", [FLD64_A, [0xd9, 0xf2], FNSTSW_AX, FSTP64, FSTP64_2], operands(angle)],
+  ["fpatan", [FLD64_B, FLD64_A, [0xd9, 0xf3], FSTP64], operands(uniform(-4, 4), uniform(-4, 4))],
+  ["f2xm1", [FLD64_A, [0xd9, 0xf0], FSTP64], inRange(uniform(-1, 1), [0, -0, 1, -1, 2 ** -70])],
+  ["fyl2x", [FLD64_B, FLD64_A, [0xd9, 0xf1], FSTP64], operands(uniform(0, 100), uniform(-4, 4))],
+  ["fyl2xp1", [FLD64_B, FLD64_A, [0xd9, 0xf9], FSTP64], inRange(uniform(-0.2928, 0.2928), [0, -0, 2 ** -70], uniform(-4, 4))],
+];
+for (const [name, code, prep] of TRANSCENDENTAL) {
+  add(name, code, { prep, fswMask: FSW_ALL, ulps: 1 });
+}
+
 export const X87_FORMS: readonly Form[] = forms;
