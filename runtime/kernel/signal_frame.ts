@@ -7,7 +7,7 @@
 import { getRflags, setRflags } from "../cpu/flags.ts";
 import type { Cpu } from "../cpu/state.ts";
 import type { Memory } from "../memory/memory.ts";
-import { restoreFpState, saveFpState } from "./signal_fpstate.ts";
+import { restoreFpState, saveFpState } from "../cpu/ops/fpstate.ts";
 import { SIGBUS, SIGCHLD, SIGFPE, SIGILL, SIGSEGV, SIGTRAP } from "./signal_defs.ts";
 
 /** One queued signal's siginfo. Fields beyond the header are present as the si_code needs. */
@@ -201,11 +201,18 @@ export function readFrame(cpu: Cpu, mem: Memory, frame: number): FrameContents {
   };
 }
 
+/** FXSAVE image of the FPU after FNINIT with MXCSR at its default. */
+const INIT_FPSTATE = (() => {
+  const image = new Uint8Array(FPSTATE_SIZE);
+  const v = new DataView(image.buffer);
+  v.setUint16(0, 0x037f, true);
+  v.setUint32(24, 0x1f80, true);
+  return image;
+})();
+
 /** The FPU as a signal handler starts with it (Linux's fpu__clear_user_states). */
 export function resetFpu(cpu: Cpu): void {
-  cpu.x87.reset();
-  cpu.mxcsr = 0x1f80;
-  cpu.xmm32.fill(0);
+  restoreFpState(cpu, INIT_FPSTATE);
 }
 
 /** Reads a 64-bit signal set from guest memory. */

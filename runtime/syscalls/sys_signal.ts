@@ -192,7 +192,7 @@ function sysKill(p: Process, a: Args): number {
   const pid = a.int(0), sig = a.int(1);
   if (sig < 0 || sig > NSIG) return -EINVAL;
   // kill(-1) reaches every process but the caller; there are no others yet.
-  const self = pid === p.pid || pid === 0 || pid === -p.pgid;
+  const self = pid !== -1 && (pid === p.pid || pid === 0 || pid === -p.pgid);
   if (!self) return -ESRCH;
   if (sig !== 0) p.signals.post(p, { ...sender(p, SI_USER), signo: sig });
   return 0;

@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { EINVAL, ENOSYS, EPERM, ESRCH } from "../kernel/errno.ts";
+import { TestProcess } from "./syscall_testing.ts";
+
+Deno.test("uname reports Linux x86_64 with the host's release", async () => {
+  const t = new TestProcess();
+  const buf = t.alloc(390);
+  assert.equal(await t.call("uname", buf), 0);
+  const field = (k: number) => t.text(buf + 65 * k, 65).split("\0")[0];
+  assert.equal(field(0), "Linux");
+  assert.equal(field(2), Deno.osRelease());
+  assert.equal(field(4), "x86_64");
+});
+
+Deno.test("ids: getters, and setters as an unprivileged or root process", async () => {
+  const t = new TestProcess();
+  const c = t.p.cred;
+  Object.assign(c, { uid: 1000, euid: 1000, suid: 1000, gid: 100, egid: 100, sgid: 100 });
+  assert.equal(await t.call("getuid"), 1000);
+  assert.equal(await t.call("getegid"), 100);
+  assert.equal(await t.call("setuid", 1000), 0);
+  assert.equal(await t.call("setuid", 0), -EPERM);
+  assert.equal(await t.call("setuid", -1), -EINVAL);
+  assert.equal(await t.call("setresuid", -1, 1000, -1), 0);
+  assert.equal(await t.call("setresgid", 5, -1, -1), -EPERM);
+  assert.equal(await t.call("setgroups", 0, 0), -EPERM);
+  const ids = t.alloc(12);
+  assert.equal(await t.call("getresuid", ids, ids + 4, ids + 8), 0);
+  assert.deepEqual([0, 4, 8].map((o) => t.p.mem.read32(ids + o)), [1000, 1000, 1000]);
+  Object.assign(c, { uid: 0, euid: 0, suid: 0 });
+  assert.equal(await t.call("setresuid", 1, 2, 3), 0);
+  assert.deepEqual([c.uid, c.euid, c.suid], [1, 2, 3]);
+  assert.equal(await t.call("setreuid", -1, 1), 0);
+  assert.equal(c.euid, 1);
+  assert.equal(c.suid, 3, "euid set back to ruid keeps suid");
+  Object.assign(c, { euid: 0, groups: [4, 5] });
+  const list = t.alloc(16);
+  assert.equal(await t.call("getgroups", 0, 0), 2);
+  assert.equal(await t.call("getgroups", 1, list), -EINVAL);
+  assert.equal(await t.call("getgroups", 4, list), 2);
+  t.p.mem.write32(list, 9);
+  assert.equal(await t.call("setgroups", 1, list), 0);
+  assert.deepEqual(c.groups, [9]);
+});
+
+Deno.test("process groups and sessions for one process", async () => {
+  const t = new TestProcess();
+  Object.assign(t.p, { pid: 10, pgid: 5, sid: 5 });
+  assert.equal(await t.call("getpgid", 0), 5);
+  assert.equal(await t.call("getpgid", 99), -ESRCH);
+  assert.equal(await t.call("getsid", 0), 5);
+  assert.equal(await t.call("setpgid", 0, 7), -EPERM);
+  assert.equal(await t.call("setpgid", 0, -1), -EINVAL);
+  assert.equal(await t.call("setpgid", 0, 0), 0);
+  assert.equal(t.p.pgid, 10);
+  assert.equal(await t.call("setsid"), -EPERM, "a group leader cannot");
+  t.p.pgid = 5;
+  assert.equal(await t.call("setsid"), 10);
+  assert.equal(t.p.sid, 10);
+  assert.equal(await t.call("setpgid", 0, 0), -EPERM, "a session leader cannot");
+});
+
+Deno.test("rlimits: defaults, lowering, raising the hard limit needs root, NOFILE sync", async () => {
+  const t = new TestProcess();
+  t.p.cred.euid = 1000;
+  const r = t.alloc(16);
+  assert.equal(await t.call("getrlimit", 3, r), 0);
+  assert.equal(t.p.mem.read64(r), 8 * 1024 * 1024);
+  assert.equal(t.p.mem.read32(r + 8), -1, "RLIM_INFINITY");
+  assert.equal(await t.call("getrlimit", 7, r), 0);
+  assert.equal(t.p.mem.read64(r), 1024);
+  t.p.mem.write64(r, 100);
+  t.p.mem.write64(r + 8, 200);
+  assert.equal(await t.call("setrlimit", 7, r), 0);
+  assert.equal(t.p.fds.limit, 100);
+  t.p.mem.write64(r + 8, 300);
+  assert.equal(await t.call("setrlimit", 7, r), -EPERM);
+  t.p.mem.write64(r, 400);
+  assert.equal(await t.call("prlimit64", 0, 7, r, 0), -EINVAL, "soft above hard");
+  assert.equal(await t.call("prlimit64", 77, 7, 0, r), -ESRCH);
+  assert.equal(await t.call("getrlimit", 16, r), -EINVAL);
+  const old = t.alloc(16);
+  assert.equal(await t.call("prlimit64", 0, 7, 0, old), 0);
+  assert.equal(t.p.mem.read64(old + 8), 200);
+});
+
+Deno.test("arch_prctl, set_tid_address, robust lists, prctl names", async () => {
+  const t = new TestProcess();
+  const out = t.alloc(16);
+  assert.equal(await t.call("arch_prctl", 0x1002, 0x12345000), 0);
+  assert.equal(t.p.cpu.fsBase, 0x12345000);
+  assert.equal(await t.call("arch_prctl", 0x1003, out), 0);
+  assert.equal(t.p.mem.read64(out), 0x12345000);
+  assert.equal(await t.call("arch_prctl", 0x1002, 2 ** 47), -EPERM);
+  assert.equal(await t.call("arch_prctl", 0x3001, out), -EINVAL);
+  assert.equal(await t.call("set_tid_address", out), t.p.tid);
+  assert.equal(await t.call("set_robust_list", out, 23), -EINVAL);
+  assert.equal(await t.call("set_robust_list", out, 24), 0);
+  assert.equal(await t.call("prctl", 15, "a-very-long-thread-name"), 0);
+  assert.equal(t.p.comm, "a-very-long-thr");
+  const name = t.alloc(16);
+  assert.equal(await t.call("prctl", 16, name), 0);
+  assert.equal(t.text(name, 16), "a-very-long-thr\0");
+  assert.equal(await t.call("prctl", 3), 1);
+  assert.equal(await t.call("prctl", 1, 9), 0);
+  assert.equal(t.p.signals.pdeathsig, 9);
+  assert.equal(await t.call("prctl", 9999), -EINVAL);
+  assert.equal(await t.call("rseq", 0, 32, 0, 0), -ENOSYS);
+  assert.equal(await t.call("personality", 0xffffffff), 0);
+});
+
+Deno.test("sysinfo, getrandom, affinity", async () => {
+  const t = new TestProcess();
+  const info = t.alloc(112);
+  assert.equal(await t.call("sysinfo", info), 0);
+  assert.ok(t.p.mem.read64(info + 32) > 0, "totalram");
+  assert.equal(t.p.mem.read32(info + 104), 1, "mem_unit");
+  const buf = t.alloc(100000);
+  assert.equal(await t.call("getrandom", buf, 100000, 0), 100000);
+  assert.ok(t.bytes(buf + 99000, 1000).some((b) => b !== 0));
+  assert.equal(await t.call("getrandom", buf, 16, 8), -EINVAL);
+  assert.equal(await t.call("getrandom", buf, 16, 6), -EINVAL);
+  const mask = t.alloc(128);
+  assert.equal(await t.call("sched_getaffinity", 0, 128, mask), 8);
+  assert.equal(t.p.mem.read8(mask), 1);
+  assert.equal(await t.call("sched_getaffinity", 0, 5, mask), -EINVAL);
+  assert.equal(await t.call("sched_setaffinity", 0, 8, mask), 0);
+  t.p.mem.write8(mask, 2);
+  assert.equal(await t.call("sched_setaffinity", 0, 8, mask), -EINVAL);
+});

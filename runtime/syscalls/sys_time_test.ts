@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { EFAULT, EINVAL, EPERM } from "../kernel/errno.ts";
+import { TestProcess } from "./syscall_testing.ts";
+
+function timespecMs(t: TestProcess, at: number): number {
+  return t.p.mem.read64(at) * 1000 + t.p.mem.read64(at + 8) / 1e6;
+}
+
+Deno.test("clock_gettime: realtime matches Date.now, monotonic advances, CPU clocks are small", async () => {
+  const t = new TestProcess();
+  const ts = t.alloc(16);
+  assert.equal(await t.call("clock_gettime", 0, ts), 0);
+  assert.ok(Math.abs(timespecMs(t, ts) - Date.now()) < 1000);
+  assert.ok(t.p.mem.read64(ts + 8) < 1e9);
+  await t.call("clock_gettime", 1, ts);
+  const m1 = timespecMs(t, ts);
+  await new Promise((r) => setTimeout(r, 5));
+  await t.call("clock_gettime", 1, ts);
+  assert.ok(timespecMs(t, ts) - m1 >= 4);
+  for (const clock of [2, 3, 4, 5, 6, 7, 11, -6]) {
+    assert.equal(await t.call("clock_gettime", clock, ts), 0, `clock ${clock}`);
+  }
+  await t.call("clock_gettime", 2, ts);
+  assert.ok(timespecMs(t, ts) < 600_000);
+  assert.equal(await t.call("clock_gettime", 10, ts), -EINVAL);
+  assert.equal(await t.call("clock_gettime", 99, ts), -EINVAL);
+  assert.equal(await t.call("clock_gettime", 0, 0x1000), -EFAULT);
+  assert.equal(await t.call("clock_settime", 0, ts), -EPERM);
+});
+
+Deno.test("clock_getres, gettimeofday and time", async () => {
+  const t = new TestProcess();
+  const ts = t.alloc(16), tz = t.alloc(8);
+  assert.equal(await t.call("clock_getres", 1, ts), 0);
+  assert.equal(t.p.mem.read64(ts + 8), 1);
+  assert.equal(await t.call("clock_getres", 6, ts), 0);
+  assert.equal(t.p.mem.read64(ts + 8), 4_000_000);
+  assert.equal(await t.call("clock_getres", 0, 0), 0);
+  assert.equal(await t.call("clock_getres", 12, ts), -EINVAL);
+  assert.equal(await t.call("gettimeofday", ts, tz), 0);
+  assert.ok(Math.abs(t.p.mem.read64(ts) - Date.now() / 1000) < 2);
+  assert.ok(t.p.mem.read64(ts + 8) < 1e6);
+  const out = t.alloc(8);
+  const now = await t.call("time", out);
+  assert.equal(t.p.mem.read64(out), now);
+  assert.ok(Math.abs(now - Date.now() / 1000) < 2);
+});
+
+Deno.test("nanosleep and clock_nanosleep sleep, validate, and honour TIMER_ABSTIME", async () => {
+  const t = new TestProcess();
+  const req = t.alloc(16), now = t.alloc(16);
+  t.p.mem.write64(req + 8, 10_000_000);
+  let start = performance.now();
+  assert.equal(await t.call("nanosleep", req, 0), 0);
+  assert.ok(performance.now() - start >= 9);
+  t.p.mem.write64(req + 8, 1e9);
+  assert.equal(await t.call("nanosleep", req, 0), -EINVAL);
+  t.p.mem.write64(req, -1);
+  t.p.mem.write64(req + 8, 0);
+  assert.equal(await t.call("nanosleep", req, 0), -EINVAL);
+  await t.call("clock_gettime", 1, now);
+  const target = timespecMs(t, now) + 10;
+  t.p.mem.write64(req, Math.floor(target / 1000));
+  t.p.mem.write64(req + 8, Math.floor((target % 1000) * 1e6));
+  start = performance.now();
+  assert.equal(await t.call("clock_nanosleep", 1, 1, req, 0), 0);
+  assert.ok(performance.now() - start >= 8);
+  assert.equal(await t.call("clock_nanosleep", 3, 0, req, 0), -EINVAL);
+  assert.equal(await t.call("clock_nanosleep", 1, 1, now, 0), 0, "a past deadline returns");
+});
+
+Deno.test("times and getrusage report this process", async () => {
+  const t = new TestProcess();
+  const tms = t.alloc(32), ru = t.alloc(144);
+  assert.ok(await t.call("times", tms) > 0);
+  assert.equal(await t.call("getrusage", 0, ru), 0);
+  assert.ok(t.p.mem.read64(ru + 32) > 0, "maxrss");
+  assert.equal(await t.call("getrusage", -1, ru), 0);
+  assert.equal(t.p.mem.read64(ru), 0);
+  assert.equal(await t.call("getrusage", 5, ru), -EINVAL);
+  assert.equal(await t.call("sched_yield"), 0);
+});
