@@ -3,7 +3,14 @@
 // shared memory lives there). Nothing else of the host's /dev is visible, with or without --root.
 
 import { ENOSPC, ENXIO } from "./errno.ts";
-import { OpenFile, S_IFCHR, S_IFDIR, type StatInfo, syntheticStat } from "./files.ts";
+import {
+  type FileSnapshot,
+  OpenFile,
+  S_IFCHR,
+  S_IFDIR,
+  type StatInfo,
+  syntheticStat,
+} from "./files.ts";
 import type { Process } from "./process.ts";
 import { openTerminal } from "./stdio.ts";
 import { dirNode, linkNode, type VNode } from "./vfs.ts";
@@ -25,7 +32,7 @@ export function devParts(dev: number): [number, number] {
   return [major >>> 0, minor >>> 0];
 }
 
-type DeviceKind = "null" | "zero" | "full" | "random" | "urandom";
+export type DeviceKind = "null" | "zero" | "full" | "random" | "urandom";
 
 const DEVICES: Record<DeviceKind, { minor: number; ino: number }> = {
   null: { minor: 3, ino: 4 },
@@ -71,6 +78,10 @@ export class DeviceFile extends OpenFile {
 
   override seek(): number {
     return 0;
+  }
+
+  override snapshot(): FileSnapshot {
+    return { kind: "device", flags: this.flags, path: this.path, state: { device: this.kind } };
   }
 
   stat(_p: Process): StatInfo {

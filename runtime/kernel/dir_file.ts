@@ -12,6 +12,7 @@ import {
   direntType,
   DT_DIR,
   DT_UNKNOWN,
+  type FileSnapshot,
   OpenFile,
   type StatInfo,
 } from "./files.ts";
@@ -130,6 +131,15 @@ export class HostDirFile extends DirFile {
   override reopen(_p: Process, flags: number): OpenFile | number {
     return new HostDirFile(this.path, this.hostPath, flags);
   }
+
+  override snapshot(): FileSnapshot {
+    return {
+      kind: "hostdir",
+      flags: this.flags,
+      path: this.path,
+      state: { hostPath: this.hostPath, pos: this.pos },
+    };
+  }
 }
 
 /** A directory of the virtual trees. */
@@ -156,5 +166,9 @@ export class VirtualDirFile extends DirFile {
 
   override reopen(_p: Process, flags: number): OpenFile | number {
     return new VirtualDirFile(this.path, this.node, flags, this.parent);
+  }
+
+  override snapshot(): FileSnapshot {
+    return { kind: "vdir", flags: this.flags, path: this.path, state: { pos: this.pos } };
   }
 }

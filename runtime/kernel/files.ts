@@ -72,6 +72,33 @@ export interface AttrChange {
   mtime?: number;
 }
 
+/**
+ * An open file description as plain data (fork, checkpoints): its kind, status flags and guest
+ * path, plus what the kind needs to reopen it (`state`). Restored by the kind's registered
+ * restorer (registerFileKind), in the new process.
+ */
+export interface FileSnapshot {
+  kind: string;
+  flags: number;
+  path: string;
+  state: Record<string, string | number | boolean | Uint8Array>;
+}
+
+/** The descriptor table as plain data: descriptions once each, descriptors by index into them. */
+export interface FdTableSnapshot {
+  limit: number;
+  files: FileSnapshot[];
+  fds: { fd: number; file: number; cloexec: boolean }[];
+}
+
+type FileRestorer = (p: Process, s: FileSnapshot) => OpenFile | number;
+const restorers = new Map<string, FileRestorer>();
+
+/** Registers how to reopen snapshots of one kind of file (each kind's module calls this). */
+export function registerFileKind(kind: string, restore: FileRestorer): void {
+  restorers.set(kind, restore);
+}
+
 /** d_type for an st_mode. */
 export function direntType(mode: number): number {
   return (mode & S_IFMT) >> 12;
@@ -180,6 +207,11 @@ export abstract class OpenFile {
   fileControl(_p: Process, _cmd: number, _arg: number): number | undefined {
     return undefined;
   }
+  /** This description as plain data, or undefined when it cannot be saved (then a checkpoint
+   * of the process fails, naming the file). */
+  snapshot(): FileSnapshot | undefined {
+    return undefined;
+  }
   /** Called when the last descriptor referring to this description is closed. */
   release(_p: Process): void {}
 }
@@ -276,5 +308,47 @@ export class FdTable {
   /** Open descriptor numbers in ascending order. */
   numbers(): number[] {
     return [...this.entries.keys()].sort((a, b) => a - b);
+  }
+
+  /** The table as plain data; descriptors sharing a description share its snapshot. */
+  snapshot(): FdTableSnapshot {
+    const index = new Map<OpenFile, number>();
+    const files: FileSnapshot[] = [];
+    const fds: FdTableSnapshot["fds"] = [];
+    for (const fd of this.numbers()) {
+      const e = this.entries.get(fd)!;
+      let k = index.get(e.file);
+      if (k === undefined) {
+        const s = e.file.snapshot();
+        if (!s) {
+          throw new TypeError(
+            `Descriptor ${fd} (${e.file.constructor.name} ${e.file.path}) cannot be saved`,
+          );
+        }
+        k = files.push(s) - 1;
+        index.set(e.file, k);
+      }
+      fds.push({ fd, file: k, cloexec: e.cloexec });
+    }
+    return { limit: this.limit, files, fds };
+  }
+
+  /** Replaces the table's contents with a snapshot's, reopening each description once. */
+  restore(p: Process, s: FdTableSnapshot): void {
+    const files = s.files.map((f) => {
+      const restore = restorers.get(f.kind);
+      if (!restore) throw new TypeError(`Descriptor snapshot of unknown kind '${f.kind}'`);
+      const file = restore(p, f);
+      if (typeof file === "number") {
+        throw new Error(`Cannot reopen ${f.kind} file ${f.path}: errno ${-file}`);
+      }
+      return file;
+    });
+    this.closeAll(p);
+    this.limit = s.limit;
+    for (const { fd, file, cloexec } of s.fds) {
+      this.entries.set(fd, { file: files[file], cloexec });
+      files[file].refs++;
+    }
   }
 }

@@ -44,12 +44,3 @@ export function hostErrno(e: unknown): number {
   }
   return EIO;
 }
-
-/** Runs a host operation, turning a host error into a negative errno. */
-export function hostCall<T>(fn: () => T): T | number {
-  try {
-    return fn();
-  } catch (e) {
-    return -hostErrno(e);
-  }
-}

@@ -7,7 +7,7 @@
 
 import { EINVAL, ENXIO } from "./errno.ts";
 import { hostErrno } from "./host_errno.ts";
-import { type AttrChange, O_APPEND, OpenFile, type StatInfo } from "./files.ts";
+import { type AttrChange, type FileSnapshot, O_APPEND, OpenFile, type StatInfo } from "./files.ts";
 import type { Process } from "./process.ts";
 
 export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
@@ -248,6 +248,15 @@ export class HostFile extends OpenFile {
     } catch {
       return 0;
     }
+  }
+
+  override snapshot(): FileSnapshot {
+    return {
+      kind: "host",
+      flags: this.flags,
+      path: this.path,
+      state: { hostPath: this.hostPath, pos: this.pos, hostAppend: this.hostAppend },
+    };
   }
 
   override release(_p: Process): void {

@@ -15,6 +15,7 @@ import {
   EOPNOTSUPP,
 } from "./errno.ts";
 import {
+  type FileSnapshot,
   O_ACCMODE,
   O_APPEND,
   O_CLOEXEC,
@@ -96,6 +97,14 @@ export class PathFile extends OpenFile {
   }
   stat(p: Process): StatInfo | number {
     return this.info(p);
+  }
+  override snapshot(): FileSnapshot {
+    return {
+      kind: "path",
+      flags: this.flags,
+      path: this.path,
+      state: { directory: this.directory },
+    };
   }
 }
 

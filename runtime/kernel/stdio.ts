@@ -9,6 +9,7 @@
 import { EAGAIN, EBADF, EINVAL, ENOTTY, EPIPE, ESPIPE } from "./errno.ts";
 import {
   blockingWait,
+  type FileSnapshot,
   O_ACCMODE,
   O_CLOEXEC,
   O_LARGEFILE,
@@ -269,6 +270,10 @@ export class StdioFile extends OpenFile {
     return new StdioFile(this.hostFd, flags | O_LARGEFILE);
   }
 
+  override snapshot(): FileSnapshot {
+    return { kind: "stdio", flags: this.flags, path: this.path, state: { hostFd: this.hostFd } };
+  }
+
   override release(_p: Process): void {
     if (this.hostFd === 0) terminal.restore();
   }
@@ -312,6 +317,10 @@ export class TtyFile extends OpenFile {
 
   override waitReady(events: number): Promise<void> | undefined {
     return events & POLLIN ? hostStdin.fill() : undefined;
+  }
+
+  override snapshot(): FileSnapshot {
+    return { kind: "tty", flags: this.flags, path: this.path, state: {} };
   }
 
   override release(_p: Process): void {

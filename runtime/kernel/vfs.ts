@@ -4,9 +4,10 @@
 // a file that opens as an OpenFile. Nodes are cheap and made on lookup; what they show is read
 // from the process when a file is opened, as Linux's seq files do.
 
-import { EACCES, EINVAL, EISDIR } from "./errno.ts";
+import { EACCES, EINVAL } from "./errno.ts";
 import {
   canWrite,
+  type FileSnapshot,
   O_ACCMODE,
   O_RDONLY,
   OpenFile,
@@ -103,7 +104,7 @@ export class ContentFile extends OpenFile {
   private pos = 0;
   constructor(
     readonly path: string,
-    private readonly data: Uint8Array,
+    private data: Uint8Array,
     flags: number,
     private readonly info: () => StatInfo | number,
     private readonly onWrite?: (p: Process, data: Uint8Array) => number,
@@ -139,12 +140,22 @@ export class ContentFile extends OpenFile {
     return this.info();
   }
 
+  override snapshot(): FileSnapshot {
+    return {
+      kind: "content",
+      flags: this.flags,
+      path: this.path,
+      state: { data: this.data, pos: this.pos },
+    };
+  }
+
+  /** Takes a snapshot's bytes and offset (the restored file shows what the original showed). */
+  restoreState(data: Uint8Array, pos: number): void {
+    this.data = data;
+    this.pos = pos;
+  }
+
   override readable(): number {
     return 0 - this.pos; // i_size (0 for generated files) minus the offset, as Linux answers
   }
-}
-
-/** Opening a directory node for writing fails as on Linux. */
-export function checkDirOpen(flags: number): number {
-  return (flags & O_ACCMODE) !== O_RDONLY ? -EISDIR : 0;
 }

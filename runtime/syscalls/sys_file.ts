@@ -3,6 +3,7 @@
 // syncfs, umask, access, faccessat, faccessat2, chmod, fchmod, fchmodat, chown, fchown, lchown,
 // fchownat, utimensat, utimes, futimesat, utime.
 
+import "../kernel/file_kinds.ts"; // restorers of descriptor snapshots (fork, checkpoints)
 import { EBADF, EINVAL, EISDIR, ENODEV, EOPNOTSUPP, ESPIPE } from "../kernel/errno.ts";
 import {
   canWrite,
