@@ -80,3 +80,11 @@ Deno.test("Cpu and Memory snapshots restore into fresh objects that continue ide
   assert.equal(cpu2.reg(4), cpu.reg(4));
   assert.deepEqual(mem2.read(0x7fff8000 - 80, 80), cpu.mem.read(0x7fff8000 - 80, 80));
 });
+
+Deno.test("run() faults on a read of a negative (non-canonical) address, not a stale TLB slot", () => {
+  // mov rax, -4096; mov eax, [rax]
+  const { cpu, cache } = machine([0x48, 0xc7, 0xc0, 0x00, 0xf0, 0xff, 0xff, 0x8b, 0x00]);
+  assert.equal(run(cpu, cache, 100), STOP_FAULT);
+  assert.equal(cpu.faultSignal, 11);
+  assert.equal(cpu.rip, 0x400007);
+});

@@ -58,10 +58,11 @@ export class Memory {
   /** page number -> frame byte offset * 16 + prot bits (+P_CODE). */
   readonly pages = new Map<number, number>();
   readonly vmas = new VmaList();
-  // TLBs: tag is the page number (-1 empty), value the frame byte offset.
-  readonly rTag = new Float64Array(TLB_SIZE).fill(-1);
+  // TLBs: tag is the page number (NaN when empty: it equals no page, not even page -1 of a
+  // negative address), value the frame byte offset.
+  readonly rTag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly rOff = new Float64Array(TLB_SIZE);
-  readonly wTag = new Float64Array(TLB_SIZE).fill(-1);
+  readonly wTag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly wOff = new Float64Array(TLB_SIZE);
   /** Called when a page holding decoded code is written or unmapped. */
   onCodeWrite: (page: number) => void = () => {};
@@ -94,14 +95,14 @@ export class Memory {
   }
 
   flushTlb(): void {
-    this.rTag.fill(-1);
-    this.wTag.fill(-1);
+    this.rTag.fill(NaN);
+    this.wTag.fill(NaN);
   }
 
   private dropFromTlb(page: number): void {
     const i = page & TLB_MASK;
-    if (this.rTag[i] === page) this.rTag[i] = -1;
-    if (this.wTag[i] === page) this.wTag[i] = -1;
+    if (this.rTag[i] === page) this.rTag[i] = NaN;
+    if (this.wTag[i] === page) this.wTag[i] = NaN;
   }
 
   // ---- translation (slow paths) ---------------------------------------------------------------
@@ -153,7 +154,7 @@ export class Memory {
     if (!(entry & P_CODE)) {
       this.pages.set(page, entry | P_CODE);
       const i = page & TLB_MASK;
-      if (this.wTag[i] === page) this.wTag[i] = -1;
+      if (this.wTag[i] === page) this.wTag[i] = NaN;
     }
     return frame;
   }
