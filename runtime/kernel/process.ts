@@ -5,6 +5,7 @@
 // turns a CPU fault into its signal, fires timers, delivers pending signals, and now and then
 // yields to the host event loop so asynchronous work (stdin, IPC, timers) can progress.
 
+import type { GuestHost } from "../host/guest_host.ts";
 import { CodeCache, run } from "../cpu/run.ts";
 import { Cpu, STOP_FAULT, STOP_SYSCALL } from "../cpu/state.ts";
 import { Memory, PageFault } from "../memory/memory.ts";
@@ -59,11 +60,12 @@ export class Process {
   signals = new SignalState();
   fs: FsState;
   cred: Credentials;
-  pid = 1;
-  ppid = 0;
-  pgid = 1;
-  sid = 1;
-  tid = 1;
+  // Virtual ids: pid 1 is the supervisor (the job's init), so the first guest is 2 (host/).
+  pid = 2;
+  ppid = 1;
+  pgid = 2;
+  sid = 2;
+  tid = 2;
   /** Guest path of the running executable (/proc/self/exe), argv and envp as loaded. */
   exePath = "";
   hostExePath = "";
@@ -82,6 +84,8 @@ export class Process {
   strace: Strace | undefined;
   /** Process start time (ms, performance.now()) for times(), /proc. */
   readonly startTime = performance.now();
+  /** The job this process belongs to when it runs in a guest host (fork, wait, kill...). */
+  host: GuestHost | undefined;
   /** Guest-visible name (prctl PR_SET_NAME, /proc/self/comm). */
   comm = "";
 
