@@ -1,14 +1,14 @@
 // Instruction differential test: every form of tests/insn/forms_*.ts runs with many random input
 // states (seeded, so deterministic) on the host CPU (tests/insn/harness.c) and in the interpreter,
 // in both tiers (interpreted handlers, and blocks translated by runtime/cpu/jit.ts); GPRs, rflags
-// (minus the bits the SDM leaves undefined for that form and input), XMM registers, MXCSR, x87
-// status/tag/control words, the data window and any signal must agree. Every listed form is
-// required to match; a form whose CPUID feature the interpreter does not advertise is reported as
-// such, never silently dropped.
+// (minus the bits the SDM leaves undefined for that form and input), XMM registers, MXCSR, the
+// eight x87/MMX registers with the x87 status/tag/control words, the data window and any signal
+// (number, si_code, si_addr, rip) must agree. Every listed form is required to match; a form whose
+// CPUID feature the interpreter does not advertise is reported as such, never silently dropped.
 //
 // Environment: INSN_DIFF_VECTORS (vectors per form, default 96; producer/consumer pairs get a
-// third), INSN_DIFF_FILTER (regular
-// expression on form names or families), INSN_DIFF_EXAMPLES (failing vectors shown per form).
+// third), INSN_DIFF_FILTER (regular expression on form names or families), INSN_DIFF_EXAMPLES
+// (failing vectors shown per form, default 3).
 
 import assert from "node:assert/strict";
 import { cpuidFeatures } from "../runtime/cpu/ops/misc.ts";
