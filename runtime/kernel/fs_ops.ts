@@ -152,6 +152,8 @@ export function mkdirPath(p: Process, r: Resolved, mode: number): number {
   const perm = mode & 0o1777 & ~p.fs.umask;
   try {
     withHostUmask(() => Deno.mkdirSync(r.host, { mode: perm }));
+    // Deno drops the sticky bit of the mode; a setgid bit inherited from the parent stays.
+    if (perm & 0o1000) Deno.chmodSync(r.host, (Deno.statSync(r.host).mode! & 0o7777) | 0o1000);
     return 0;
   } catch (e) {
     return -hostErrno(e);
@@ -229,12 +231,15 @@ export function renamePaths(p: Process, from: Resolved, to: Resolved, flags: num
   }
 }
 
-export function linkPaths(from: Resolved, to: Resolved): number {
+/** link/linkat; `follow` links the target of a final symlink (AT_SYMLINK_FOLLOW). */
+export function linkPaths(p: Process, from: Resolved, to: Resolved, follow: boolean): number {
   if (to.host === "") return virtualChange(to, true);
   if (from.host === "") return from.node ? -EXDEV : -ENOENT;
   if (to.dirOnly) return -ENOENT;
   try {
-    Deno.linkSync(from.host, to.host);
+    // With the host's root the host resolved the path, so a final symlink is still there.
+    const source = follow && p.fs.root === "/" ? Deno.realPathSync(from.host) : from.host;
+    Deno.linkSync(source, to.host);
     return 0;
   } catch (e) {
     return -hostErrno(e);

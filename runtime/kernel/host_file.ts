@@ -96,14 +96,10 @@ export class HostFile extends OpenFile {
   override pread(_p: Process, buf: Uint8Array, offset: number): number {
     try {
       this.moveTo(offset);
-      let done = 0;
-      while (done < buf.length) {
-        const n = this.file.readSync(buf.subarray(done));
-        if (n === null || n === 0) break;
-        done += n;
-        this.hostPos += n;
-      }
-      return done;
+      // One host read, as one read(2) of a regular file returns what is there up to the end.
+      const n = this.file.readSync(buf) ?? 0;
+      this.hostPos += n;
+      return n;
     } catch (e) {
       this.hostPos = -1;
       return -hostErrno(e);

@@ -78,7 +78,7 @@ export function withHostUmask<T>(fn: () => T): T {
 
 /** F_GETFL's view of open flags: no creation flags, O_LARGEFILE added as on 64-bit Linux. */
 export function storedFlags(flags: number): number {
-  if (flags & O_PATH) return (flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW)) | O_LARGEFILE;
+  if (flags & O_PATH) return flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW);
   return (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE;
 }
 
@@ -249,6 +249,12 @@ function createHost(
     );
   } catch (e) {
     return -hostErrno(e);
+  }
+  if (perm & 0o7000) {
+    // Deno keeps only the permission bits of a creation mode; setuid, setgid, sticky come after.
+    try {
+      Deno.chmodSync(r.host, perm);
+    } catch { /* as Linux, the file exists with what could be set */ }
   }
   if (acc === O_RDONLY) {
     // Deno creates only with write access; the guest asked for a read-only descriptor.

@@ -122,7 +122,7 @@ function doLink(
   if ("file" in from) return -ENOENT; // linking an open descriptor needs CAP_DAC_READ_SEARCH
   const to = pathAt(p, newDir, newAddr, false);
   if (typeof to === "number") return to;
-  return linkPaths(from, to);
+  return linkPaths(p, from, to, (flags & AT_SYMLINK_FOLLOW) !== 0);
 }
 
 function doSymlink(p: Process, targetAddr: number, dirfd: number, pathAddr: number): number {
