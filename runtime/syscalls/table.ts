@@ -13,6 +13,7 @@ import { rows as fileRows } from "./sys_file.ts";
 import { rows as identRows } from "./sys_ident.ts";
 import { rows as ioctlRows } from "./sys_ioctl.ts";
 import { rows as mmRows } from "./sys_mm.ts";
+import { rows as pipeRows } from "./sys_pipe.ts";
 import { rows as pollRows } from "./sys_poll.ts";
 import { rows as rwRows } from "./sys_rw.ts";
 import { rows as signalRows } from "./sys_signal.ts";
@@ -87,6 +88,7 @@ const families: SyscallDef[][] = [
   signalRows,
   timeRows,
   identRows,
+  pipeRows,
 ];
 
 export const SYSCALLS: SyscallRow[] = [];

@@ -1,0 +1,251 @@
+// Pipe ends as open file descriptions. The bytes live in a PipeBuffer: in this process for a
+// single-process job (LocalPipe), or in the supervisor for a multi-process job (RemotePipe, one
+// IPC request per operation, so every process of the tree shares one buffer and a checkpoint
+// finds all pipe contents in the leader). Blocking reads and writes wait for readiness through
+// blockingWait (signals interrupt them, nothing is consumed by an interrupted wait), then try
+// again; a write with no reader left gets EPIPE and raises SIGPIPE, as Linux does.
+
+import { EAGAIN, EINVAL, EPIPE } from "./errno.ts";
+import {
+  blockingWait,
+  type FileSnapshot,
+  O_NONBLOCK,
+  O_RDONLY,
+  O_WRONLY,
+  OpenFile,
+  POLLERR,
+  POLLHUP,
+  POLLIN,
+  POLLOUT,
+  registerFileKind,
+  type StatInfo,
+  syntheticStat,
+} from "./files.ts";
+import { PIPE_BUF, PipeBuffer } from "./pipe_buffer.ts";
+import type { Process } from "./process.ts";
+
+const S_IFIFO = 0o010000;
+const SIGPIPE = 13, SI_USER = 0;
+const F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+const FIONREAD = 0x541b;
+
+/** What a pipe end knows of its pipe's state (exact for local pipes, last seen for remote). */
+export interface PipeState {
+  length: number;
+  capacity: number;
+  readers: number;
+  writers: number;
+}
+
+/** Where a pipe's bytes live. */
+export interface PipeBackend {
+  readonly id: number;
+  /** Bytes (empty at end of file) or -EAGAIN / -errno. */
+  read(max: number): Uint8Array | number | Promise<Uint8Array | number>;
+  /** Bytes accepted, or -EAGAIN / -EPIPE. */
+  write(data: Uint8Array): number | Promise<number>;
+  /** Resolves when the `end` may be ready (for `size` bytes when writing). */
+  waitReady(end: "r" | "w", size: number): Promise<void>;
+  state(): PipeState;
+  close(end: "r" | "w"): void;
+  setCapacity(size: number): number | Promise<number>;
+}
+
+let nextLocalId = 1;
+
+export class LocalPipe implements PipeBackend {
+  readonly buffer = new PipeBuffer();
+  readonly id = nextLocalId++;
+  read(max: number): Uint8Array | number {
+    return this.buffer.read(max);
+  }
+  write(data: Uint8Array): number {
+    return this.buffer.write(data);
+  }
+  waitReady(end: "r" | "w", size: number): Promise<void> {
+    const b = this.buffer;
+    if (end === "r" ? b.readable() : b.writable(size)) return Promise.resolve();
+    return b.changed();
+  }
+  state(): PipeState {
+    const b = this.buffer;
+    return { length: b.length, capacity: b.capacity, readers: b.readers, writers: b.writers };
+  }
+  close(end: "r" | "w"): void {
+    this.buffer.close(end);
+  }
+  setCapacity(size: number): number {
+    return this.buffer.setCapacity(size);
+  }
+}
+
+/** A pipe whose buffer the supervisor keeps (runtime/host/pipes.ts). */
+export class RemotePipe implements PipeBackend {
+  private last: PipeState = { length: 0, capacity: 65536, readers: 1, writers: 1 };
+  constructor(private readonly p: Process, readonly id: number) {}
+
+  private async ask(message: Record<string, unknown>): Promise<unknown> {
+    const reply = await this.p.host!.ask({ ...message, id: this.id }) as {
+      result: unknown;
+      state: PipeState;
+    };
+    this.last = reply.state;
+    return reply.result;
+  }
+  async read(max: number): Promise<Uint8Array | number> {
+    return await this.ask({ op: "pipe_read", max }) as Uint8Array | number;
+  }
+  async write(data: Uint8Array): Promise<number> {
+    return await this.ask({ op: "pipe_write", data }) as number;
+  }
+  async waitReady(end: "r" | "w", size: number): Promise<void> {
+    await this.ask({ op: "pipe_wait", end, size });
+  }
+  state(): PipeState {
+    return this.last;
+  }
+  close(end: "r" | "w"): void {
+    this.p.host!.ask({ op: "pipe_close", id: this.id, end }).catch(() => {});
+  }
+  async setCapacity(size: number): Promise<number> {
+    return await this.ask({ op: "pipe_setsize", size }) as number;
+  }
+}
+
+export class PipeEnd extends OpenFile {
+  constructor(readonly pipe: PipeBackend, readonly end: "r" | "w", flags: number) {
+    super((end === "r" ? O_RDONLY : O_WRONLY) | (flags & O_NONBLOCK));
+  }
+
+  get path(): string {
+    return `pipe:[${this.pipe.id}]`;
+  }
+
+  override linkTarget(): string {
+    return this.path;
+  }
+
+  override async read(p: Process, buf: Uint8Array): Promise<number> {
+    if (this.end !== "r") return -9;
+    if (buf.length === 0) return 0;
+    for (;;) {
+      const r = await this.pipe.read(buf.length);
+      if (typeof r !== "number") {
+        buf.set(r);
+        return r.length;
+      }
+      if (r !== -EAGAIN || (this.flags & O_NONBLOCK)) return r;
+      const w = await blockingWait(p, this.pipe.waitReady("r", 1));
+      if (typeof w === "number") return w;
+    }
+  }
+
+  override async write(p: Process, data: Uint8Array): Promise<number> {
+    if (this.end !== "w") return -9;
+    let done = 0;
+    while (done < data.length || data.length === 0) {
+      const rest = data.subarray(done);
+      const r = await this.pipe.write(rest);
+      if (r === -EPIPE) {
+        p.signals.post(p, { signo: SIGPIPE, errno: 0, code: SI_USER, pid: p.pid, uid: p.cred.uid });
+        return done || -EPIPE;
+      }
+      if (r >= 0) {
+        done += r;
+        if (data.length === 0) return 0;
+        continue;
+      }
+      if (r !== -EAGAIN) return done || r;
+      if (this.flags & O_NONBLOCK) return done || -EAGAIN;
+      // Wait for room: the whole rest when it is atomic-sized, else any.
+      const w = await blockingWait(
+        p,
+        this.pipe.waitReady("w", rest.length <= PIPE_BUF ? rest.length : 1),
+      );
+      if (typeof w === "number") return done || w;
+    }
+    return done;
+  }
+
+  override poll(_events: number): number {
+    const s = this.pipe.state();
+    if (this.end === "r") {
+      return (s.length > 0 ? POLLIN : 0) | (s.writers === 0 ? POLLHUP : 0);
+    }
+    if (s.readers === 0) return POLLERR | POLLOUT;
+    return s.capacity - s.length >= PIPE_BUF ? POLLOUT : 0;
+  }
+
+  override waitReady(_events: number): Promise<void> {
+    return this.pipe.waitReady(this.end, this.end === "w" ? PIPE_BUF : 1);
+  }
+
+  override readable(): number {
+    return this.pipe.state().length;
+  }
+
+  override ioctl(p: Process, request: number, arg: number): number {
+    if (request === FIONREAD) {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, this.end === "r" ? this.pipe.state().length : 0, true);
+      p.mem.write(arg, b);
+      return 0;
+    }
+    return -25; // ENOTTY
+  }
+
+  override fileControl(_p: Process, cmd: number, arg: number): number | undefined {
+    if (cmd === F_GETPIPE_SZ) return this.pipe.state().capacity;
+    if (cmd === F_SETPIPE_SZ) {
+      if (arg < 0) return -EINVAL;
+      const r = this.pipe.setCapacity(arg);
+      return typeof r === "number" ? r : undefined;
+    }
+    return undefined;
+  }
+
+  stat(p: Process): StatInfo {
+    return syntheticStat(S_IFIFO | 0o600, this.pipe.id, {
+      uid: p.cred.euid,
+      gid: p.cred.egid,
+      size: 0,
+      blksize: 4096,
+    });
+  }
+
+  override snapshot(): FileSnapshot | undefined {
+    if (!(this.pipe instanceof RemotePipe)) return undefined;
+    return {
+      kind: "pipe",
+      flags: this.flags,
+      path: this.path,
+      state: { id: this.pipe.id, end: this.end },
+    };
+  }
+
+  override release(_p: Process): void {
+    this.pipe.close(this.end);
+  }
+}
+
+// A forked child's pipe ends: the supervisor already counted them when the parent forked.
+registerFileKind(
+  "pipe",
+  (p, s) =>
+    new PipeEnd(new RemotePipe(p, Number(s.state.id)), s.state.end === "r" ? "r" : "w", s.flags),
+);
+
+/** Creates a pipe: its read and write ends (in the supervisor when the process has a host). */
+export async function createPipe(p: Process, flags: number): Promise<[PipeEnd, PipeEnd]> {
+  let backend: PipeBackend;
+  if (p.host) {
+    const id = await p.host.ask({ op: "pipe_create" }) as number;
+    backend = new RemotePipe(p, id);
+  } else {
+    const local = new LocalPipe();
+    local.buffer.open("r");
+    local.buffer.open("w");
+    backend = local;
+  }
+  return [new PipeEnd(backend, "r", flags), new PipeEnd(backend, "w", flags)];
+}

@@ -1,0 +1,124 @@
+// A pipe's buffer with Linux's semantics, independent of where it lives: in the process itself
+// (a single-process job) or in the supervisor (a multi-process job: runtime/host/pipes.ts keeps
+// one per pipe and serves every process's ends over IPC, so a checkpoint captures all pipe
+// contents in one place).
+//
+// Invariants: `length` bytes are buffered in `chunks`, never more than `capacity`; a write of at
+// most PIPE_BUF bytes goes in whole or not at all; readers and writers count open ends
+// (descriptions), and waiters are woken whenever data, room, or an end count changes.
+
+export const PIPE_BUF = 4096;
+export const DEFAULT_PIPE_CAPACITY = 65536;
+const EAGAIN = 11, EPIPE = 32;
+
+export class PipeBuffer {
+  private chunks: Uint8Array[] = [];
+  private head = 0; // offset into chunks[0]
+  length = 0;
+  capacity = DEFAULT_PIPE_CAPACITY;
+  readers = 0;
+  writers = 0;
+  private waiters: (() => void)[] = [];
+
+  /** Bytes read (empty: end of file), or -EAGAIN when empty while a writer is open. */
+  read(max: number): Uint8Array | number {
+    if (this.length === 0) return this.writers > 0 ? -EAGAIN : new Uint8Array(0);
+    const n = Math.min(max, this.length);
+    const out = new Uint8Array(n);
+    let at = 0;
+    while (at < n) {
+      const c = this.chunks[0];
+      const take = Math.min(c.length - this.head, n - at);
+      out.set(c.subarray(this.head, this.head + take), at);
+      at += take;
+      this.head += take;
+      if (this.head === c.length) {
+        this.chunks.shift();
+        this.head = 0;
+      }
+    }
+    this.length -= n;
+    this.wake();
+    return out;
+  }
+
+  /**
+   * Accepts what fits of `data`: all of it or nothing when it is at most PIPE_BUF bytes. Returns
+   * the count accepted, -EAGAIN when nothing fits, -EPIPE when no reader is left.
+   */
+  write(data: Uint8Array): number {
+    if (this.readers === 0) return -EPIPE;
+    const room = this.capacity - this.length;
+    if (data.length === 0) return 0;
+    if (room === 0 || (data.length <= PIPE_BUF && room < data.length)) return -EAGAIN;
+    const n = Math.min(room, data.length);
+    this.chunks.push(data.slice(0, n));
+    this.length += n;
+    this.wake();
+    return n;
+  }
+
+  /** Whether a read would not block, and whether a write of `size` bytes would not block. */
+  readable(): boolean {
+    return this.length > 0 || this.writers === 0;
+  }
+
+  writable(size = 1): boolean {
+    return this.readers === 0 || this.capacity - this.length >= Math.min(size, PIPE_BUF);
+  }
+
+  /** Resolves at the next change (data, room, or an end opened or closed). */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  open(end: "r" | "w", count = 1): void {
+    if (end === "r") this.readers += count;
+    else this.writers += count;
+    this.wake();
+  }
+
+  close(end: "r" | "w", count = 1): void {
+    if (end === "r") this.readers = Math.max(0, this.readers - count);
+    else this.writers = Math.max(0, this.writers - count);
+    this.wake();
+  }
+
+  /** F_SETPIPE_SZ: at least one page, rounded up to a power of two; EBUSY if data would not fit. */
+  setCapacity(size: number): number {
+    let cap = 4096;
+    while (cap < size) cap *= 2;
+    if (cap > 1048576) return -1; // EPERM above /proc/sys/fs/pipe-max-size
+    if (cap < this.length) return -16; // EBUSY
+    this.capacity = cap;
+    this.wake();
+    return cap;
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Contents and counts as plain data (checkpoints). */
+  snapshot(): { data: Uint8Array; capacity: number; readers: number; writers: number } {
+    const data = new Uint8Array(this.length);
+    let at = 0;
+    this.chunks.forEach((c, k) => {
+      const part = k === 0 ? c.subarray(this.head) : c;
+      data.set(part, at);
+      at += part.length;
+    });
+    return { data, capacity: this.capacity, readers: this.readers, writers: this.writers };
+  }
+
+  restore(s: { data: Uint8Array; capacity: number; readers: number; writers: number }): void {
+    this.chunks = s.data.length ? [s.data.slice()] : [];
+    this.head = 0;
+    this.length = s.data.length;
+    this.capacity = s.capacity;
+    this.readers = s.readers;
+    this.writers = s.writers;
+  }
+}
