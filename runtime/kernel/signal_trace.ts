@@ -39,7 +39,7 @@ export function formatSigInfo(info: SigInfo): string {
   if (info.errno) parts.push(`si_errno=${info.errno}`);
   if (isFaultSignal(info.signo) && (info.code > 0 || info.code === 0x80)) {
     const a = info.addr ?? 0;
-    parts.push(`si_addr=${a === 0 ? "NULL" : "0x" + a.toString(16)}`);
+    parts.push(`si_addr=${a === 0 ? "NULL" : "0x" + BigInt.asUintN(64, BigInt(a)).toString(16)}`);
   } else if (info.code <= 0) {
     parts.push(`si_pid=${info.pid ?? 0}`, `si_uid=${info.uid ?? 0}`);
     if (info.code === -1 || info.code === -2) {

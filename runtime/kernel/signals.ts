@@ -494,6 +494,31 @@ export class SignalState {
     }
   }
 
+  // ---- exec and fork ----------------------------------------------------------------------------
+
+  /**
+   * execve: handlers go back to SIG_DFL (ignored signals stay ignored), the alternate stack is
+   * dropped; the mask, pending signals and interval timers carry over (Linux's exec semantics).
+   */
+  execReset(): void {
+    for (const a of this.actions) {
+      if (a.handler !== SIG_IGN) a.handler = SIG_DFL;
+      a.flags = 0;
+      a.restorer = 0;
+      a.mask = 0n;
+    }
+    this.altSp = this.altSize = this.altFlags = 0;
+    this.savedMask = undefined;
+    this.restartCode = 0;
+  }
+
+  /** The child side of fork (after restore()): no pending signals, no interval timers. */
+  forkChild(): void {
+    this.drop(this.pendingSet);
+    for (let which = 0; which < 3; which++) this.timers.set(which, { value: 0, interval: 0 });
+    this.stopped = false;
+  }
+
   // ---- checkpoint -------------------------------------------------------------------------------
 
   snapshot(): SignalSnapshot {

@@ -118,9 +118,11 @@ async function sysPause(p: Process): Promise<number> {
   return -ERESTARTNOHAND;
 }
 
-function sysRtSigreturn(p: Process): undefined {
+function sysRtSigreturn(p: Process): number | undefined {
   p.signals.sigreturn(p);
-  return undefined;
+  // The restored rax is the result; one that looks like ERESTART* must not restart anything.
+  const rax = p.cpu.reg(0);
+  return rax <= -512 && rax >= -516 ? undefined : rax;
 }
 
 /** rt_sigtimedwait(set, info, timeout, sigsetsize): dequeues a pending signal of `set`. */

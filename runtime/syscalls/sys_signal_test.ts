@@ -16,6 +16,8 @@ import {
   SIGUSR2,
 } from "../kernel/signal_defs.ts";
 import { INFO, MCONTEXT, UC, UC_SIGMASK } from "../kernel/signal_frame.ts";
+import { formatSigInfo } from "../kernel/signal_trace.ts";
+import { exitTraceLine } from "../kernel/signals.ts";
 import { SCRATCH, TestProcess } from "./syscall_testing.ts";
 
 const HANDLER = 0x401000, RESTORER = 0x402000, RIP = 0x400100;
@@ -358,4 +360,57 @@ Deno.test("snapshot() and restore() carry the whole signal state", async () => {
   assert.equal(u.p.signals.pending, s.pending);
   assert.equal(u.p.signals.dequeue(64).value, 1);
   assert.ok(u.p.signals.timers.get(0).value > 9000);
+});
+
+Deno.test("execReset() defaults handlers but keeps ignores, mask and pending; forkChild() clears", async () => {
+  const t = setup();
+  await sigaction(t, SIGUSR1, HANDLER, SA_SIGINFO);
+  await sigaction(t, SIGUSR2, 1);
+  const s = t.p.signals;
+  s.setBlocked(sigbit(SIGINT));
+  s.post(t.p, { signo: SIGINT, errno: 0, code: 0 });
+  s.timers.set(0, { value: 10_000, interval: 0 });
+  s.execReset();
+  assert.equal(s.actions[SIGUSR1].handler, 0);
+  assert.equal(s.actions[SIGUSR1].flags, 0);
+  assert.equal(s.actions[SIGUSR2].handler, 1);
+  assert.equal(s.pending, sigbit(SIGINT));
+  assert.ok(s.timers.armed);
+  s.forkChild();
+  assert.equal(s.pending, 0n);
+  assert.equal(s.timers.armed, false);
+  assert.equal(s.blocked, sigbit(SIGINT));
+});
+
+Deno.test("strace lines for delivered signals and exits", async () => {
+  const lines: string[] = [];
+  const t = setup(lines);
+  await sigaction(t, SIGUSR1, HANDLER);
+  t.p.signals.post(t.p, { signo: SIGUSR1, errno: 0, code: 0, pid: 3, uid: 4 });
+  t.p.signals.safepoint(t.p);
+  assert.deepEqual(lines.slice(-1), [
+    "--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER, si_pid=3, si_uid=4} ---",
+  ]);
+  t.p.signals.post(t.p, { signo: 40, errno: 0, code: -1, pid: 3, uid: 4, value: 42 });
+  t.p.signals.fault(t.p, SIGSEGV, 0x80, 0);
+  t.p.signals.safepoint(t.p);
+  // The synchronous fault goes first (and kills); the others stay pending.
+  assert.deepEqual(lines.filter((l) => l.startsWith("---")).slice(1), [
+    "--- SIGSEGV {si_signo=SIGSEGV, si_code=SI_KERNEL, si_addr=NULL} ---",
+  ]);
+  assert.deepEqual(t.p.exitStatus, { signal: SIGSEGV, core: true });
+  assert.equal(
+    exitTraceLine({ signal: 11, core: true }),
+    "+++ killed by SIGSEGV (core dumped) +++",
+  );
+  assert.equal(exitTraceLine({ signal: 2 }), "+++ killed by SIGINT +++");
+  assert.equal(exitTraceLine({ code: 7 }), "+++ exited with 7 +++");
+  assert.equal(
+    formatSigInfo({ signo: 40, errno: 0, code: -1, pid: 3, uid: 4, value: 42 }),
+    "{si_signo=SIGRT_8, si_code=SI_QUEUE, si_pid=3, si_uid=4, si_int=42, si_ptr=0x2a}",
+  );
+  assert.equal(
+    formatSigInfo({ signo: SIGSEGV, errno: 0, code: 1, addr: -4096 }),
+    "{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0xfffffffffffff000}",
+  );
 });
