@@ -278,10 +278,10 @@ function inline(i: Insn, k: number): string | undefined {
     return `cf = ${cf}; a0 = L[${r}]; a1 = ${hiOf(r)}; b0 = 1; b1 = 0; ${core} ` +
       `${setR(r, size, "r0", "r1")} c.fop = ${dec ? F_DEC : F_INC}; c.fcin = cf;`;
   }
-  if (f === movzxB && i.rm < 0) {
+  if (f === movzxB && i.rm < 0 && wide) {
     return setR(i.reg, size === 8 ? 8 : 4, `M.read8(${eaExpr(i, k)})`, "0");
   }
-  if (f === movzxW && i.rm < 0) {
+  if (f === movzxW && i.rm < 0 && wide) {
     return setR(i.reg, size === 8 ? 8 : 4, `M.read16(${eaExpr(i, k)})`, "0");
   }
   if (f === movsxB && i.rm < 0 && wide) {

@@ -9,12 +9,22 @@ const TWO32 = 4294967296;
 
 /** Effective address of the memory operand (segment base included). */
 export function ea(c: Cpu, i: Insn): number {
+  if (i.asize === 4) return ea32(c, i);
   let a = i.disp;
   const b = i.base;
   if (b >= 0) a += c.hi[b] * TWO32 + (c.lo[b] >>> 0);
   const x = i.index;
   if (x >= 0) a += (c.hi[x] * TWO32 + (c.lo[x] >>> 0)) * i.scale;
-  if (i.asize === 4) a = a >>> 0;
+  if (i.seg !== SEG_NONE) a += i.seg === SEG_FS ? c.fsBase : c.gsBase;
+  return a;
+}
+
+/** 32-bit addressing (0x67): only the low halves take part, the sum wraps at 2^32. */
+function ea32(c: Cpu, i: Insn): number {
+  let a = i.disp;
+  if (i.base >= 0) a += c.lo[i.base] >>> 0;
+  if (i.index >= 0) a += (c.lo[i.index] >>> 0) * i.scale;
+  a = a >>> 0;
   if (i.seg !== SEG_NONE) a += i.seg === SEG_FS ? c.fsBase : c.gsBase;
   return a;
 }

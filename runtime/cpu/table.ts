@@ -73,6 +73,7 @@ import {
   setcc,
   xchgAR,
   xchgEG,
+  xlat,
 } from "./ops/mov.ts";
 import { divE, idivE, imulE1, imulGE, imulGEI, mulE } from "./ops/muldiv.ts";
 import { shiftE1, shiftECL, shiftEI, shldCL, shldI, shrdCL, shrdI } from "./ops/shift.ts";
@@ -188,6 +189,7 @@ const ONE_BYTE_ROWS: [number, Row][] = [
   [0xc8, r("enter", false, SZ_D64, IMM_IWIB, enter)],
   [0xc9, r("leave", false, SZ_D64, IMM_NONE, leave)],
   [0xcc, r("int3", false, SZ_V, IMM_NONE, int3, END)],
+  [0xd7, r("xlat", false, SZ_B, IMM_NONE, xlat)],
   [0xcd, r("int", false, SZ_V, IMM_IB, privileged, END)],
   [0xd0, r("grp2", M, SZ_B, IMM_NONE, undefined, { group: grp2(shiftE1) })],
   [0xd1, r("grp2", M, SZ_V, IMM_NONE, undefined, { group: grp2(shiftE1) })],

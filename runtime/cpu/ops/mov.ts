@@ -173,3 +173,12 @@ export function movnti(c: Cpu, i: Insn): void {
   const lo = readG(c, i, i.size);
   writeMem(c, ea(c, i), i.size, lo, c.th);
 }
+
+/** XLAT (D7): AL = [rBX + AL], with the segment override. */
+export function xlat(c: Cpu, i: Insn): void {
+  let a = i.asize === 8 ? c.hi[3] * 4294967296 + (c.lo[3] >>> 0) : c.lo[3] >>> 0;
+  a += c.lo[0] & 0xff;
+  if (i.asize === 4) a = a >>> 0;
+  if (i.seg !== 0) a += i.seg === 1 ? c.fsBase : c.gsBase;
+  setReg(c, 0, 1, c.mem.read8(a), 0);
+}

@@ -76,18 +76,19 @@ export function leave(c: Cpu, i: Insn): void {
   setReg(c, RBP, i.size, lo, hi);
 }
 
-/** ENTER imm16, imm8 (C8). */
+/** ENTER imm16, imm8 (C8); with 0x66 the pushes and the frame pointer are 16-bit. */
 export function enter(c: Cpu, i: Insn): void {
-  const level = i.imm2 & 31;
-  push64(c, c.lo[RBP], c.hi[RBP]);
+  const level = i.imm2 & 31, size = i.size;
+  push(c, size, c.lo[RBP], c.hi[RBP]);
   const frame = regAddr(c, RSP);
   let bp = regAddr(c, RBP);
   for (let n = 1; n < level; n++) {
-    bp -= 8;
-    const lo = readMem(c, bp, 8);
-    push64(c, lo, c.th);
+    bp -= size;
+    const lo = readMem(c, bp, size);
+    push(c, size, lo, c.th);
   }
-  if (level > 0) push64(c, frame % 4294967296 | 0, Math.floor(frame / 4294967296));
-  c.setReg(RBP, frame);
+  if (level > 0) push(c, size, frame | 0, ((frame - (frame >>> 0)) / 4294967296) | 0);
+  if (size === 8) c.setReg(RBP, frame);
+  else setReg(c, RBP, 2, frame, 0);
   c.setReg(RSP, regAddr(c, RSP) - i.imm);
 }
