@@ -59,9 +59,9 @@ function gather(p: Process, iov: [number, number][]): Uint8Array {
   const data = new Uint8Array(iovLength(iov));
   let at = 0;
   for (const [base, len] of iov) {
+    if (at >= data.length) break;
     const n = Math.min(len, data.length - at);
-    if (n <= 0) break;
-    data.set(p.mem.read(base, n), at);
+    if (n > 0) data.set(p.mem.read(base, n), at);
     at += n;
   }
   return data;
