@@ -68,7 +68,18 @@ function memUse(p: Process): MemUse {
 
 const kb = (bytes: number) => String(Math.floor(bytes / 1024)).padStart(8) + " kB";
 
-/** /proc/self/status. Signal masks read 0 until the signal state exposes them. */
+const mask64 = (set: bigint) => set.toString(16).padStart(16, "0");
+
+/** Signals whose disposition passes `test` (SIG_IGN is 1, handlers are addresses above it). */
+function actionMask(p: Process, test: (handler: number) => boolean): string {
+  let set = 0n;
+  p.signals.actions.forEach((a, sig) => {
+    if (sig > 0 && test(a.handler)) set |= 1n << BigInt(sig - 1);
+  });
+  return mask64(set);
+}
+
+/** /proc/self/status. */
 export function statusText(p: Process): string {
   const m = memUse(p);
   const c = p.cred;
@@ -108,11 +119,11 @@ export function statusText(p: Process): string {
     `VmSwap:\t${kb(0)}`,
     `Threads:\t1`,
     `SigQ:\t0/63432`,
-    `SigPnd:\t${hexMask}`,
+    `SigPnd:\t${mask64(p.signals.pending)}`,
     `ShdPnd:\t${hexMask}`,
-    `SigBlk:\t${hexMask}`,
-    `SigIgn:\t${hexMask}`,
-    `SigCgt:\t${hexMask}`,
+    `SigBlk:\t${mask64(p.signals.blocked)}`,
+    `SigIgn:\t${actionMask(p, (h) => h === 1)}`,
+    `SigCgt:\t${actionMask(p, (h) => h > 1)}`,
     `CapInh:\t0000000000000000`,
     `CapPrm:\t${c.euid === 0 ? "000001ffffffffff" : hexMask}`,
     `CapEff:\t${c.euid === 0 ? "000001ffffffffff" : hexMask}`,
