@@ -201,7 +201,7 @@ export function roundTo(
     // Tininess after rounding: does rounding to p bits, exponent unbounded, reach 2^emin?
     roundAt(sign, m, e, sticky, lsb, rc);
     tiny = bitLength(roundOut.q) + lsb - 1 < fmt.emin;
-    if (tiny && trapBias && (status.unmasked & UE)) {
+    if (tiny && trapBias && (status.unmasked & UE) && top + TRAP_BIAS >= fmt.emin) {
       status.flags |= UE | (roundOut.inexact ? PE : 0) | (roundOut.up ? ROUNDED_UP : 0);
       return new Rounded(sign, roundOut.q, lsb + TRAP_BIAS, false);
     }
@@ -214,7 +214,12 @@ export function roundTo(
   if (q !== 0n && bitLength(q) + lsb - 1 > fmt.emax) {
     if (trapBias && (status.unmasked & OE)) {
       status.flags |= OE;
-      return new Rounded(sign, q, lsb - TRAP_BIAS, false);
+      if (bitLength(q) + lsb - 1 - TRAP_BIAS <= fmt.emax) {
+        return new Rounded(sign, q, lsb - TRAP_BIAS, false);
+      }
+      // Out of range even scaled: an infinity whatever the rounding control.
+      status.flags |= PE | ROUNDED_UP;
+      return new Rounded(sign, 0n, 0, true);
     }
     status.flags = (status.flags & ~ROUNDED_UP) | OE | PE;
     const toInf = rc === RC_NEAREST || (rc === RC_UP && sign === 0) ||

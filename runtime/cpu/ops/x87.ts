@@ -98,19 +98,17 @@ export function precision(x: X87): Format {
 
 /**
  * Records an operation's flags in FSW (C1 = rounded up). Returns false when an unmasked invalid,
- * denormal or divide-by-zero exception forbids writing the result.
+ * denormal or divide-by-zero exception (detected before computing) stops the instruction: the
+ * destination stays unchanged and only those flags are reported. `blocking` is the set of such
+ * exceptions that stop this instruction (comparisons: none; loads: IE).
  */
-export function deliver(x: X87, flags: number): boolean {
-  x.fsw = (x.fsw & ~C1) | (flags & EXCEPTIONS) | (flags & ROUNDED_UP ? C1 : 0);
+export function deliver(x: X87, flags: number, blocking = IE | DE | ZE): boolean {
   const unmasked = flags & ~x.fcw & EXCEPTIONS;
-  if (unmasked === 0) return true;
-  x.fsw |= FSW_ES | FSW_B;
-  return (unmasked & (IE | DE | ZE)) === 0;
-}
-
-/** True when the store of a result to memory must be skipped (unmasked IE/OE/UE... on it). */
-export function storeBlocked(x: X87, flags: number): boolean {
-  return !deliver(x, flags) || (flags & ~x.fcw & (OE | UE)) !== 0;
+  const stopped = (unmasked & blocking) !== 0;
+  if (stopped) flags &= IE | DE | ZE;
+  x.fsw = (x.fsw & ~C1) | (flags & EXCEPTIONS) | (flags & ROUNDED_UP ? C1 : 0);
+  if (unmasked) x.fsw |= FSW_ES | FSW_B;
+  return !stopped;
 }
 
 // ---- stack ------------------------------------------------------------------------------------
@@ -171,6 +169,17 @@ export function canPush(x: X87): boolean {
   x.fsw |= IE | FSW_SF | C1;
   if (x.fcw & IE) push(x, INDEFINITE);
   else x.fsw |= FSW_ES | FSW_B;
+  return false;
+}
+
+/**
+ * Checks room for the second result of FSINCOS, FPTAN, FXTRACT. On overflow, when masked, ST(0)
+ * becomes the indefinite QNaN and another one is pushed, as the hardware does.
+ */
+export function roomForPush(x: X87): boolean {
+  if ((x.tags & (1 << ((x.top - 1) & 7))) === 0) return true;
+  if (x.fcw & IE) setSt(x, 0, INDEFINITE);
+  canPush(x);
   return false;
 }
 

@@ -21,6 +21,7 @@ import {
   pop,
   precision,
   push,
+  roomForPush,
   roundingControl,
   setConditions,
   setSt,
@@ -155,11 +156,7 @@ export function fxtract(c: Cpu, i: Insn): void {
     }
     return;
   }
-  // The push must have room: check before changing ST(0).
-  if (!isEmpty(x, 7)) {
-    canPush(x);
-    return;
-  }
+  if (!roomForPush(x)) return;
   begin(x);
   const [exponent, significand] = extract(getSt(x, 0));
   if (!deliver(x, status.flags)) return;

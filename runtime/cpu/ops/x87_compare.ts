@@ -50,17 +50,18 @@ export function fcomSt(quietNaN: boolean, pops: number): Exec {
     const x = enter(c, i);
     const k = pops === 2 ? 1 : i.modrm & 7;
     if (isEmpty(x, 0) || isEmpty(x, k)) {
-      if (stackUnderflow(x)) {
-        setConditions(x, C3 | C2 | C0);
-        for (let n = 0; n < pops; n++) pop(x);
-      }
+      // Unordered even when the underflow is unmasked; the pops happen only when masked.
+      const masked = stackUnderflow(x);
+      setConditions(x, C3 | C2 | C0);
+      if (masked) { for (let n = 0; n < pops; n++) pop(x); }
       return;
     }
     begin(x);
     const r = compare(getSt(x, 0), getSt(x, k), quietNaN);
-    if (!deliver(x, status.flags)) return;
+    // Condition codes are set even when an unmasked exception stops the pops.
+    const ok = deliver(x, status.flags);
     setConditions(x, conditionCodes(r));
-    for (let n = 0; n < pops; n++) pop(x);
+    if (ok) { for (let n = 0; n < pops; n++) pop(x); }
   };
 }
 
@@ -72,16 +73,15 @@ export function fcomMem(read: MemReader, doPop: boolean): Exec {
     begin(x);
     const src = read(c, a);
     if (isEmpty(x, 0)) {
-      if (stackUnderflow(x)) {
-        setConditions(x, C3 | C2 | C0);
-        if (doPop) pop(x);
-      }
+      const masked = stackUnderflow(x);
+      setConditions(x, C3 | C2 | C0);
+      if (masked && doPop) pop(x);
       return;
     }
     const r = compare(getSt(x, 0), src, false);
-    if (!deliver(x, status.flags)) return;
+    const ok = deliver(x, status.flags);
     setConditions(x, conditionCodes(r));
-    if (doPop) pop(x);
+    if (ok && doPop) pop(x);
   };
 }
 
@@ -98,17 +98,16 @@ export function fcomi(quietNaN: boolean, doPop: boolean): Exec {
     const k = i.modrm & 7;
     x.fsw &= ~C1;
     if (isEmpty(x, 0) || isEmpty(x, k)) {
-      if (stackUnderflow(x)) {
-        setCompareFlags(c, CMP_UNORDERED);
-        if (doPop) pop(x);
-      }
+      const masked = stackUnderflow(x);
+      setCompareFlags(c, CMP_UNORDERED);
+      if (masked && doPop) pop(x);
       return;
     }
     begin(x);
     const r = compare(getSt(x, 0), getSt(x, k), quietNaN);
-    if (!deliver(x, status.flags)) return;
+    const ok = deliver(x, status.flags);
     setCompareFlags(c, r);
-    if (doPop) pop(x);
+    if (ok && doPop) pop(x);
   };
 }
 
@@ -116,12 +115,14 @@ export function fcomi(quietNaN: boolean, doPop: boolean): Exec {
 export function ftst(c: Cpu, i: Insn): void {
   const x = enter(c, i);
   if (isEmpty(x, 0)) {
-    if (stackUnderflow(x)) setConditions(x, C3 | C2 | C0);
+    stackUnderflow(x);
+    setConditions(x, C3 | C2 | C0);
     return;
   }
   begin(x);
   const r = compare(getSt(x, 0), POS_ZERO, false);
-  if (deliver(x, status.flags)) setConditions(x, conditionCodes(r));
+  deliver(x, status.flags);
+  setConditions(x, conditionCodes(r));
 }
 
 /**

@@ -70,6 +70,12 @@ function storeBlocked(x: X87, flags: number): boolean {
   return (flags & ~x.fcw & (IE | DE | ZE | OE | UE)) !== 0;
 }
 
+/** Reports a store's flags; a store stopped by unmasked overflow/underflow reports only those. */
+function deliverStore(x: X87, flags: number): void {
+  const unmasked = flags & ~x.fcw & (OE | UE);
+  deliver(x, unmasked ? flags & (IE | DE | ZE | OE | UE) : flags);
+}
+
 // ---- loads ------------------------------------------------------------------------------------
 
 /** Pushes a value loaded from memory, after a stack-overflow check; SNaNs raise IE and quiet. */
@@ -79,7 +85,7 @@ function pushLoaded(x: X87, v: F80): void {
     status.flags |= IE;
     v = quiet(v);
   }
-  if (deliver(x, status.flags)) push(x, v);
+  if (deliver(x, status.flags, IE)) push(x, v); // a denormal operand still loads
 }
 
 /** FLD m32fp (D9 /0). */
@@ -296,12 +302,14 @@ export function fstM64(doPop: boolean): Exec {
     begin(x);
     const bits = toIeee(getSt(x, 0), F64, roundingControl(x));
     const flags = status.flags;
-    if (!storeBlocked(x, flags)) {
+    const blocked = storeBlocked(x, flags);
+    if (!blocked) {
       c.mem.checkWritable(a, 8);
       c.mem.write32(a, Number(bits & 0xffffffffn) | 0);
       c.mem.write32(a + 4, Number(bits >> 32n) | 0);
     }
-    if (deliver(x, flags) && !storeBlocked(x, flags) && doPop) pop(x);
+    deliverStore(x, flags);
+    if (!blocked && doPop) pop(x);
   };
 }
 
@@ -322,7 +330,7 @@ export function fstM32(doPop: boolean): Exec {
     const flags = status.flags;
     const blocked = storeBlocked(x, flags);
     if (!blocked) c.mem.write32(a, Number(bits) | 0);
-    deliver(x, flags);
+    deliverStore(x, flags);
     if (!blocked && doPop) pop(x);
   };
 }
@@ -397,7 +405,7 @@ export function fistM(bytes: number, doPop: boolean, truncate: boolean): Exec {
     const v = toInteger(getSt(x, 0), truncate ? RC_CHOP : roundingControl(x), limit);
     const flags = status.flags;
     if (storeBlocked(x, flags)) {
-      deliver(x, flags);
+      deliverStore(x, flags);
       return;
     }
     writeInteger(c, a, bytes, v);
@@ -449,7 +457,7 @@ export function fbstp(c: Cpu, i: Insn): void {
   }
   const flags = status.flags;
   if (storeBlocked(x, flags)) {
-    deliver(x, flags);
+    deliverStore(x, flags);
     return;
   }
   c.mem.write(a, out);

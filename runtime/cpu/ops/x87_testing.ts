@@ -29,6 +29,10 @@ function absolute(r: number, address: number): number[] {
 }
 
 const mem = (op: number, r: number) => [op, ...absolute(r, MEM)];
+const LOAD_A = [0xdb, ...absolute(5, A)], LOAD_B = [0xdb, ...absolute(5, B)];
+/** Seven loads (a six times, then b), and eight with a last a. */
+const FILL7 = [...LOAD_A, ...LOAD_A, ...LOAD_A, ...LOAD_A, ...LOAD_A, ...LOAD_A, ...LOAD_B];
+const FILL8 = [...FILL7, ...LOAD_A];
 
 /** Instruction bytes by oracle name; `operands` is how many values are loaded before it. */
 // deno-fmt-ignore
@@ -54,6 +58,30 @@ export const X87_OPS: Record<string, [number[], number]> = {
   fildl: [mem(0xdb, 0), 0], fildll: [mem(0xdf, 5), 0], fbld: [mem(0xdf, 4), 0],
   fadds: [mem(0xd8, 0), 2], faddl: [mem(0xdc, 0), 2], fiadds: [mem(0xde, 0), 2],
   fcoms: [mem(0xd8, 2), 2], fcomi: [[0xdb, 0xf1], 2], fucomi: [[0xdb, 0xe9], 2],
+  // Stack faults: too few operands (u_), a full stack (o_, full_), and register bookkeeping.
+  u_fadd: [[0xd8, 0xc1], 1], u_fsqrt: [[0xd9, 0xfa], 0], u_fstl: [mem(0xdd, 2), 0],
+  u_fistpll: [mem(0xdf, 7), 0], u_fbstp: [mem(0xdf, 6), 0], u_fsts: [mem(0xd9, 2), 0],
+  u_fxch: [[0xd9, 0xc9], 1], u_fcom: [[0xd8, 0xd1], 1], u_fcompp: [[0xde, 0xd9], 1],
+  u_ftst: [[0xd9, 0xe4], 0], u_fld: [[0xd9, 0xc3], 1], u_fstp: [[0xdd, 0xda], 1],
+  u_faddp: [[0xde, 0xc2], 1], u_fprem: [[0xd9, 0xf8], 1], u_fyl2x: [[0xd9, 0xf1], 1],
+  u_fchs: [[0xd9, 0xe0], 0], u_fsin: [[0xd9, 0xfe], 0], u_fptan: [[0xd9, 0xf2], 0],
+  u_fxtract: [[0xd9, 0xf4], 0],
+  o_fld1: [[...FILL8, 0xd9, 0xe8], 0], o_flds: [[...FILL8, ...mem(0xd9, 0)], 0],
+  o_fptan: [[...FILL7, 0xd9, 0xf2], 0], o_fsincos: [[...FILL7, 0xd9, 0xfb], 0],
+  o_fxtract: [[...FILL7, 0xd9, 0xf4], 0], o_fld: [[...FILL8, 0xd9, 0xc1], 0],
+  o_fildl: [[...FILL8, ...mem(0xdb, 0)], 0], full_fadd: [[...FILL8, 0xd8, 0xc7], 0],
+  full_fsincos: [[...FILL8, 0xd9, 0xfb], 0],
+  u_fxam2: [[...LOAD_A, 0xdd, 0xc0, 0xd9, 0xe5], 0],
+  incstp: [[...LOAD_A, ...LOAD_B, 0xd9, 0xf7], 0], decstp: [[...LOAD_A, 0xd9, 0xf6], 0],
+  ffreep: [[...LOAD_A, ...LOAD_B, 0xdf, 0xc0], 0],
+  fcmovb: [[...LOAD_B, ...LOAD_A, 0xf9, 0xda, 0xc1], 0],
+  fcmovnb: [[...LOAD_B, ...LOAD_A, 0xf9, 0xdb, 0xc1], 0],
+  fcmove: [[...LOAD_B, ...LOAD_A, 0x31, 0xc0, 0xda, 0xc9], 0],
+  fstp80: [[...LOAD_A, ...mem(0xdb, 7)], 0], fldt80: [mem(0xdb, 5), 0],
+  fst_st: [[...LOAD_B, ...LOAD_A, 0xdd, 0xd1], 0],
+  // FPREM/FPREM1 repeated while C2 reports a partial remainder (fnstsw ax; test ax, 0x400; jnz).
+  fpremloop: [[0xd9, 0xf8, 0xdf, 0xe0, 0x66, 0xa9, 0x00, 0x04, 0x75, 0xf6], 2],
+  fprem1loop: [[0xd9, 0xf5, 0xdf, 0xe0, 0x66, 0xa9, 0x00, 0x04, 0x75, 0xf6], 2],
 };
 
 /** Writes "sexp:significand" as 10 little-endian bytes. */
@@ -109,7 +137,7 @@ export function runX87(op: string, cw: number, a = "-", b = "-", memory = "0"): 
     image[8 + k] = Number((hi >> BigInt(8 * k)) & 0xffn);
   }
   m.poke(MEM, image);
-  const stop = run(cpu, cache, 100);
+  const stop = run(cpu, cache, 1_000_000);
   if (stop !== STOP_SYSCALL) throw new Error(`x87 test program stopped with ${stop}`);
   const save = m.read(SAVE, 108);
   const v = new DataView(save.buffer);
@@ -128,4 +156,30 @@ export function runX87(op: string, cw: number, a = "-", b = "-", memory = "0"): 
   const memHi = (BigInt(w.getUint32(12, true)) << 32n) | BigInt(w.getUint32(8, true));
   const flags = op === "fcomi" || op === "fucomi" ? arithFlags(cpu) & 0x8d5 : 0;
   return `${out} | ${hex(memHi, 16)}:${hex(memLo, 16)} ${flags.toString(16)}`;
+}
+
+/** Parses vectors: an oracle input line, then its expected output line (indented). */
+export function parseVectors(text: string): [string, string][] {
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const pairs: [string, string][] = [];
+  for (let k = 0; k + 1 < lines.length; k += 2) pairs.push([lines[k], lines[k + 1]]);
+  return pairs;
+}
+
+/** Runs one vector's input line through `runX87`. */
+export function runVector(input: string): string {
+  const [op, cw, a, b, memory] = input.split(/\s+/);
+  return runX87(op, parseInt(cw, 16), a, b, memory);
+}
+
+/** Asserts that every vector's output matches; the message lists all mismatches. */
+export function checkVectors(text: string): void {
+  const failures: string[] = [];
+  for (const [input, expected] of parseVectors(text)) {
+    const got = runVector(input);
+    if (got !== expected) failures.push(`${input}\n  expected ${expected}\n  got      ${got}`);
+  }
+  if (failures.length) {
+    throw new Error(`${failures.length} x87 vectors differ:\n${failures.join("\n")}`);
+  }
 }

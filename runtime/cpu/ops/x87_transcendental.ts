@@ -56,6 +56,7 @@ import {
   isEmpty,
   pop,
   push,
+  roomForPush,
   roundingControl,
   setSt,
   stackUnderflow,
@@ -69,7 +70,9 @@ function invalid(): F80 {
 /** The value just below (`below`) or just above |v| for a nonzero finite v, rounded by `rc`. */
 function nudged(v: F80, below: boolean, rc: number): F80 {
   const x = unpack(v);
-  return packExt(roundTo(x.sign, x.m * 4n + (below ? -1n : 0n), x.e - 2, true, EXT64, rc, true));
+  const shift = 66 - bitLength(x.m); // two bits below a full 64-bit significand
+  const m = (x.m << BigInt(shift)) + (below ? -1n : 0n);
+  return packExt(roundTo(x.sign, m, x.e - shift, true, EXT64, rc, true));
 }
 
 /** |x| < 2^-33: sin x, tan x, atan x differ from x by less than a quarter ulp. */
@@ -133,13 +136,6 @@ export function fsin(c: Cpu, i: Insn): void {
 
 export function fcos(c: Cpu, i: Insn): void {
   sinCosInstruction(c, i, COS);
-}
-
-/** Checks room for a second result; on overflow (masked) ST(0) and the push become indefinite. */
-function roomForPush(x: X87): boolean {
-  if (isEmpty(x, 7)) return true;
-  if (canPush(x)) return true;
-  return false;
 }
 
 /** FSINCOS (D9 FB): ST(0) = sin, then push cos. NaN operands give two NaNs. */
