@@ -34,7 +34,7 @@ import { terminal, terminalIoctl } from "./termios.ts";
 /** The host's stdin with its read-ahead buffer. */
 class HostStdin {
   private readonly chunk = new Uint8Array(65536);
-  private data = new Uint8Array(0);
+  private data: Uint8Array = new Uint8Array(0);
   private at = 0;
   private eof = false;
   private error = 0;
@@ -77,6 +77,7 @@ class HostStdin {
         else {
           this.data = this.chunk.slice(0, n);
           this.at = 0;
+          if (terminal.raw) this.typed();
         }
       },
       (e) => {
@@ -136,6 +137,17 @@ class HostStdin {
     return -EAGAIN;
   }
 
+  /** Line discipline work the host's raw mode leaves to us: CR to NL, and echo. */
+  private typed(): void {
+    this.data = terminal.input(this.data);
+    const shown = terminal.echo(this.data);
+    if (!shown) return;
+    const out = Deno.stdout.isTerminal() ? Deno.stdout : Deno.stderr;
+    try {
+      out.writeSync(shown);
+    } catch { /* the terminal went away */ }
+  }
+
   /** Discards unread input (TCFLSH, TCSETSF). */
   flush(): void {
     this.data = new Uint8Array(0);
@@ -164,13 +176,13 @@ function readStdin(p: Process, f: OpenFile, buf: Uint8Array): number | Promise<n
   })();
 }
 
+/** Writes all of `data` to a host stream. */
 function writeAll(out: { writeSync(b: Uint8Array): number }, data: Uint8Array): number {
   let done = 0;
   try {
     while (done < data.length) done += out.writeSync(data.subarray(done));
   } catch (e) {
-    if (e instanceof Deno.errors.BrokenPipe) return done || -EPIPE;
-    return done || -hostErrno(e);
+    return done || -(e instanceof Deno.errors.BrokenPipe ? EPIPE : hostErrno(e));
   }
   return done;
 }

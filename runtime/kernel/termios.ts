@@ -16,7 +16,8 @@ export const TCGETS2 = 0x802c542a, TCSETS2 = 0x402c542b, TCSETSW2 = 0x402c542c;
 export const TCSETSF2 = 0x402c542d, FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
 export const FIOASYNC = 0x5452;
 
-const ICANON = 0o2, ISIG = 0o1;
+const ICANON = 0o2, ISIG = 0o1, ECHO = 0o10, ECHOCTL = 0o1000;
+const ICRNL = 0o400, IGNCR = 0o200;
 /** struct termios (kernel): 4 flag words, c_line, c_cc[19]. termios2 adds two speeds. */
 const TERMIOS_SIZE = 36, TERMIOS2_SIZE = 44;
 const B38400 = 0o17;
@@ -39,20 +40,32 @@ function defaultTermios(): Uint8Array {
 }
 
 /** The terminal's shared state. */
+/**
+ * The terminal's shared state. Deno's raw mode also turns off CR to NL on input and echo (output
+ * processing stays on); where the guest's termios still asks for them (ICRNL, ECHO), they are done
+ * here instead (input(), echo()). Gap: a guest turning OPOST off still gets the host's ONLCR.
+ */
 class TerminalState {
   termios = defaultTermios();
   winsize: [number, number, number, number] | undefined;
   raw = false;
+  private applied: "cooked" | "raw" | "cbreak" = "cooked";
   foregroundPgrp: number | undefined;
+
+  private flag(at: number): number {
+    return new DataView(this.termios.buffer).getUint32(at, true);
+  }
 
   /** Applies ICANON/ISIG to the host terminal. */
   apply(): void {
-    const lflag = new DataView(this.termios.buffer).getUint32(12, true);
+    const lflag = this.flag(12);
     const raw = (lflag & ICANON) === 0;
-    if (raw === this.raw || !Deno.stdin.isTerminal()) return;
+    const mode = !raw ? "cooked" : lflag & ISIG ? "cbreak" : "raw";
+    if (mode === this.applied || !Deno.stdin.isTerminal()) return;
     try {
-      Deno.stdin.setRaw(raw, { cbreak: raw && (lflag & ISIG) !== 0 });
+      Deno.stdin.setRaw(raw, { cbreak: mode === "cbreak" });
       this.raw = raw;
+      this.applied = mode;
     } catch { /* not a terminal after all: the settings stay recorded */ }
   }
 
@@ -63,6 +76,28 @@ class TerminalState {
       Deno.stdin.setRaw(false);
     } catch { /* gone */ }
     this.raw = false;
+    this.applied = "cooked";
+  }
+
+  /** Bytes typed at the terminal: ICRNL and IGNCR in raw host mode. */
+  input(data: Uint8Array): Uint8Array {
+    const iflag = this.flag(0);
+    if (!this.raw || !(iflag & (ICRNL | IGNCR)) || !data.includes(13)) return data;
+    if (iflag & IGNCR) return data.filter((b) => b !== 13);
+    return data.map((b) => (b === 13 ? 10 : b));
+  }
+
+  /** What the terminal shows for typed bytes under ECHO in raw host mode (ECHOCTL: ^X). */
+  echo(data: Uint8Array): Uint8Array | undefined {
+    const lflag = this.flag(12);
+    if (!this.raw || !(lflag & ECHO)) return undefined;
+    const out: number[] = [];
+    for (const b of data) {
+      if (b < 32 && b !== 10 && b !== 9 && lflag & ECHOCTL) out.push(94, b + 64);
+      else if (b === 127 && lflag & ECHOCTL) out.push(94, 63);
+      else out.push(b);
+    }
+    return new Uint8Array(out);
   }
 }
 
