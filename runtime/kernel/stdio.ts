@@ -140,6 +140,11 @@ class HostStdin {
   /** Line discipline work the host's raw mode leaves to us: CR to NL, and echo. */
   private typed(): void {
     this.data = terminal.input(this.data);
+    if (terminal.cooking) {
+      const { data, eof } = terminal.cook(this.data);
+      this.data = data;
+      if (eof) this.eof = true;
+    }
     const shown = terminal.echo(this.data);
     if (!shown) return;
     const out = Deno.stdout.isTerminal() ? Deno.stdout : Deno.stderr;

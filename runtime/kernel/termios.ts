@@ -16,7 +16,7 @@ export const TCGETS2 = 0x802c542a, TCSETS2 = 0x402c542b, TCSETSW2 = 0x402c542c;
 export const TCSETSF2 = 0x402c542d, FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
 export const FIOASYNC = 0x5452;
 
-const ICANON = 0o2, ISIG = 0o1, ECHO = 0o10, ECHOCTL = 0o1000;
+const ICANON = 0o2, ISIG = 0o1, ECHO = 0o10, ECHONL = 0o100, ECHOCTL = 0o1000;
 const ICRNL = 0o400, IGNCR = 0o200;
 /** struct termios (kernel): 4 flag words, c_line, c_cc[19]. termios2 adds two speeds. */
 const TERMIOS_SIZE = 36, TERMIOS2_SIZE = 44;
@@ -56,10 +56,10 @@ class TerminalState {
     return new DataView(this.termios.buffer).getUint32(at, true);
   }
 
-  /** Applies ICANON/ISIG to the host terminal. */
+  /** Applies ICANON/ECHO/ISIG to the host terminal (raw unless both ICANON and ECHO are on). */
   apply(): void {
     const lflag = this.flag(12);
-    const raw = (lflag & ICANON) === 0;
+    const raw = (lflag & (ICANON | ECHO)) !== (ICANON | ECHO);
     const mode = !raw ? "cooked" : lflag & ISIG ? "cbreak" : "raw";
     if (mode === this.applied || !Deno.stdin.isTerminal()) return;
     try {
@@ -77,6 +77,40 @@ class TerminalState {
     } catch { /* gone */ }
     this.raw = false;
     this.applied = "cooked";
+  }
+
+  /** The guest wants whole lines but the host is raw (ECHO off): cook() makes the lines. */
+  get cooking(): boolean {
+    return this.raw && (this.flag(12) & ICANON) !== 0;
+  }
+
+  private line: number[] = [];
+
+  /**
+   * Canonical input done here: bytes are kept until a line ends (NL, VEOL, or VEOF which ends it
+   * without a newline), VERASE and VKILL edit the line; VEOF on an empty line is end of file.
+   */
+  cook(data: Uint8Array): { data: Uint8Array; eof: boolean } {
+    const cc = (k: number) => this.termios[17 + k];
+    const out: number[] = [];
+    const lflag = this.flag(12);
+    let eof = false;
+    for (const b of data) {
+      if (b === cc(2) || b === 8) this.line.pop(); // VERASE (and ^H)
+      else if (b === cc(3)) this.line.length = 0; // VKILL
+      else if (b === cc(4)) {
+        // VEOF
+        if (this.line.length === 0) eof = true;
+        out.push(...this.line);
+        this.line.length = 0;
+      } else if (b === 10 || (b === cc(11) && b !== 0)) {
+        out.push(...this.line, b);
+        this.line.length = 0;
+        if (lflag & ECHONL && !(lflag & ECHO)) Deno.stdout.writeSync(new Uint8Array([10]));
+      } else this.line.push(b);
+      if (eof) break;
+    }
+    return { data: new Uint8Array(out), eof };
   }
 
   /** Bytes typed at the terminal: ICRNL and IGNCR in raw host mode. */

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { TestProcess } from "../syscalls/syscall_testing.ts";
-import { TCGETS, TCSETS, terminalIoctl, TIOCGPGRP, TIOCGWINSZ, TIOCSWINSZ } from "./termios.ts";
+import {
+  TCGETS,
+  TCSETS,
+  terminal,
+  terminalIoctl,
+  TIOCGPGRP,
+  TIOCGWINSZ,
+  TIOCSWINSZ,
+} from "./termios.ts";
 
 Deno.test("terminalIoctl() keeps the termios it is given and starts from the kernel's", () => {
   const t = new TestProcess();
@@ -34,4 +42,22 @@ Deno.test("terminalIoctl() keeps the termios it is given and starts from the ker
   assert.equal(flushed, 1);
   assert.equal(ioctl(0x5499), -25, "an unknown terminal request is ENOTTY");
   assert.equal(ioctl(0x1234), undefined, "not a terminal request");
+});
+
+Deno.test("cook() makes lines with erase, kill and EOF when the guest reads lines without echo", () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+  const saved = terminal.raw;
+  terminal.raw = true;
+  try {
+    assert.equal(terminal.cooking, true);
+    assert.deepEqual(terminal.cook(enc("ab")), { data: new Uint8Array(0), eof: false });
+    assert.equal(dec(terminal.cook(enc("\x7fc\n")).data), "ac\n");
+    assert.equal(dec(terminal.cook(enc("xyz\x15ok\n")).data), "ok\n", "VKILL");
+    assert.equal(dec(terminal.cook(enc("part\x04")).data), "part", "VEOF ends a line");
+    assert.equal(terminal.cook(enc("\x04")).eof, true, "VEOF on an empty line");
+    assert.equal(dec(terminal.input(enc("a\rb"))), "a\nb", "ICRNL");
+  } finally {
+    terminal.raw = saved;
+  }
 });
