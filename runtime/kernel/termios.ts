@@ -1,9 +1,9 @@
 // The controlling terminal's line discipline settings, as terminal ioctls see them. Deno cannot
 // read the host's termios, so the guest starts from the kernel's defaults for a new terminal
-// (tty_std_termios) and we keep what it sets; clearing ICANON puts the host terminal in raw mode
-// (cbreak when ISIG stays on), setting it again restores cooked mode. Gap: ECHO off with ICANON
-// on (password prompts) cannot be shown to the host terminal. One state per host: every
-// descriptor of the terminal (fds 0-2, /dev/tty) shares it.
+// (tty_std_termios) and we keep what it sets; clearing ICANON or ECHO puts the host terminal in
+// raw mode (cbreak when ISIG stays on), and what raw mode stops doing that the guest still wants
+// (whole lines, CR to NL, echo) is done here; setting both again restores cooked mode. One state
+// per host: every descriptor of the terminal (fds 0-2, /dev/tty) shares it.
 
 import { EINVAL, ENOTTY } from "./errno.ts";
 import type { Process } from "./process.ts";
