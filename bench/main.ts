@@ -24,6 +24,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   cpu: async () => (await import("./cpu.ts")).run,
   // ipc: IPC round trips and throughput
   ipc: async () => (await import("./ipc.ts")).run,
+  proc: async () => (await import("./proc.ts")).run,
 };
 
 function printTable(rows: BenchRow[]): void {
