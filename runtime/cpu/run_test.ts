@@ -88,3 +88,12 @@ Deno.test("run() faults on a read of a negative (non-canonical) address, not a s
   assert.equal(cpu.faultSignal, 11);
   assert.equal(cpu.rip, 0x400007);
 });
+
+Deno.test("Memory.restore() hands out frames that read as zero", () => {
+  const mem = new Memory(1 << 20);
+  mem.map(0x10000, 0x4000, PROT_READ | PROT_WRITE);
+  mem.write(0x10000, new Uint8Array(0x4000).fill(0xee));
+  mem.restore({ vmas: [], pages: [], data: new Uint8Array(0) });
+  mem.map(0x20000, 0x4000, PROT_READ | PROT_WRITE);
+  assert.deepEqual(mem.read(0x20000, 0x4000), new Uint8Array(0x4000));
+});

@@ -16,6 +16,9 @@ export interface HostBoot {
   leader: number;
 }
 
+/** Largest IPC frame of a job: a fork carries the whole address space of the parent. */
+export const JOB_MAX_PAYLOAD = 1024 * 1024 * 1024;
+
 /** V8 settings for hosts that run guest code: room to inline memory accessors in hot blocks. */
 export const GUEST_V8_FLAGS =
   "--max-inlined-bytecode-size-cumulative=4000,--max-inlined-bytecode-size=1000";

@@ -9,20 +9,31 @@
 
 import { Code } from "../../ipc/codes.ts";
 import { IpcWorker } from "../../ipc/worker.ts";
+import { PipeEnd } from "../kernel/pipe.ts";
 import type { ExitStatus, Process } from "../kernel/process.ts";
+import { type ProcessSnapshot, restoreProcess, snapshotProcess } from "../kernel/snapshot.ts";
+import type { ForkOptions } from "../syscalls/sys_proc.ts";
 import { startProcess } from "../kernel/start.ts";
 import { LoadError } from "../loader/load.ts";
-import { takeBoot } from "./boot.ts";
+import { JOB_MAX_PAYLOAD, takeBoot } from "./boot.ts";
+import type { PipeRef } from "./pipes.ts";
 import type { ExitInfo } from "./proc_table.ts";
+
+const SIGCHLD = 17, EAGAIN = 11;
 
 /** What the running guest process may ask of the job (fork, wait, kill...). */
 export class GuestHost {
   process: Process | undefined;
-  /** Exits of children not yet reaped, by pid (zombies). */
-  readonly zombies = new Map<number, ExitInfo>();
-  /** Live children, by pid. */
-  readonly children = new Set<number>();
+  /** Exits of children not yet reaped (zombies), with their process group. */
+  readonly zombies = new Map<number, { exit: ExitInfo; pgid: number }>();
+  /** Live children: pid -> process group. */
+  readonly children = new Map<number, number>();
+  /** Signal a child's exit raises in this process (clone's exit signal; SIGCHLD by default). */
+  private readonly exitSignals = new Map<number, number>();
   private childWaiters = new Set<() => void>();
+  /** Set in a vfork child: the parent to release when this process execs or exits. */
+  vforkParent = 0;
+  private vforkWaiters = new Map<number, () => void>();
 
   constructor(readonly worker: IpcWorker) {}
 
@@ -37,10 +48,95 @@ export class GuestHost {
   }
 
   onChildExit(pid: number, exit: ExitInfo): void {
+    const pgid = this.children.get(pid) ?? 0;
     this.children.delete(pid);
-    this.zombies.set(pid, exit);
+    this.zombies.set(pid, { exit, pgid });
+    this.vforkWaiters.get(pid)?.();
+    const p = this.process;
+    const signo = this.exitSignals.get(pid) ?? SIGCHLD;
+    this.exitSignals.delete(pid);
+    if (p && signo) {
+      const code = exit.signal === undefined ? 1 : exit.core ? 3 : 2; // CLD_EXITED/KILLED/DUMPED
+      p.signals.post(p, {
+        signo,
+        errno: 0,
+        code,
+        pid,
+        uid: p.cred.uid,
+        status: exit.signal ?? exit.code ?? 0,
+      });
+    }
     for (const w of this.childWaiters) w();
     this.childWaiters.clear();
+  }
+
+  /** wait4 collected a zombie. */
+  reap(pid: number): void {
+    this.zombies.delete(pid);
+    this.ask({ op: "reaped", pid }).catch(() => {});
+  }
+
+  /** setpgid on a child changed its group. */
+  childGroup(pid: number, pgid: number): void {
+    if (this.children.has(pid)) this.children.set(pid, pgid);
+  }
+
+  /**
+   * fork/vfork/clone: the child is a snapshot of `p` (returning 0) restored in a fresh host.
+   * Returns the child's pid, or -errno. A vfork parent waits until the child execs or exits.
+   */
+  async fork(p: Process, options: ForkOptions): Promise<number> {
+    const snap = snapshotProcess(p);
+    snap.cpu.lo[0] = snap.cpu.hi[0] = 0; // the child's fork() returns 0
+    const pipes: PipeRef[] = [];
+    const seen = new Set<unknown>();
+    for (const { file } of p.fds.entries.values()) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      if (file instanceof PipeEnd) pipes.push({ id: file.pipe.id, end: file.end });
+    }
+    let child: { pid: number; vmid: number };
+    try {
+      child = await this.ask({ op: "fork", pid: p.pid, pipes }) as typeof child;
+    } catch {
+      return -EAGAIN;
+    }
+    snap.ids = { pid: child.pid, ppid: p.pid, pgid: p.pgid, sid: p.sid, tid: child.pid };
+    this.children.set(child.pid, p.pgid);
+    this.exitSignals.set(child.pid, options.exitSignal);
+    const released = options.vfork
+      ? new Promise<void>((resolve) => this.vforkWaiters.set(child.pid, resolve))
+      : undefined;
+    const reply = await this.worker.request(child.vmid, Code.USER, {
+      op: "job",
+      kind: "fork",
+      snapshot: snap,
+      options,
+      vforkParent: options.vfork ? this.worker.vmid : 0,
+      strace: p.strace !== undefined,
+    }) as { error?: string };
+    if (reply?.error) {
+      console.error(`supervisor: fork: ${reply.error}`);
+      return -EAGAIN;
+    }
+    if (released) {
+      await released;
+      this.vforkWaiters.delete(child.pid);
+    }
+    return child.pid;
+  }
+
+  /** The process replaced its image (execve): a vfork parent may go on. */
+  execDone(): void {
+    if (!this.vforkParent) return;
+    const parent = this.vforkParent;
+    this.vforkParent = 0;
+    this.worker.send(parent, Code.USER, { op: "vfork_done", pid: this.process?.pid ?? 0 })
+      .catch(() => {});
+  }
+
+  onVforkDone(pid: number): void {
+    this.vforkWaiters.get(pid)?.();
   }
 }
 
@@ -54,11 +150,38 @@ const HOST_OPS: Record<string, HostOp> = {
     return 0;
   },
   child:    (h, m) => h.onChildExit(Number(m.pid), m.exit as ExitInfo),
+  vfork_done: (h, m) => h.onVforkDone(Number(m.pid)),
   reparent: (h, m) => { if (h.process) h.process.ppid = Number(m.ppid); },
 };
 
 function exitInfo(s: ExitStatus): ExitInfo {
   return s.signal !== undefined ? { signal: s.signal, core: s.core } : { code: s.code ?? 0 };
+}
+
+/** The root guest: a program loaded afresh. */
+function execRoot(j: Record<string, unknown>): Process {
+  const p = startProcess(String(j.program), j.argv as string[], j.envp as string[], {
+    root: j.root as string | undefined,
+    cwd: j.cwd as string | undefined,
+    strace: Boolean(j.strace),
+  });
+  p.pid = p.tid = Number(j.pid);
+  p.ppid = Number(j.ppid);
+  p.pgid = Number(j.pgid);
+  p.sid = Number(j.sid);
+  return p;
+}
+
+/** A forked child: the parent's snapshot, with the clone options applied. */
+function forkChild(host: GuestHost, j: Record<string, unknown>): Process {
+  const p = restoreProcess(j.snapshot as ProcessSnapshot, { strace: Boolean(j.strace) });
+  const o = j.options as ForkOptions;
+  p.signals.forkChild();
+  if (o.tls !== undefined) p.cpu.fsBase = o.tls;
+  if (o.childClearTid !== undefined) p.clearChildTid = o.childClearTid;
+  if (o.childSetTid !== undefined) p.mem.write32(o.childSetTid, p.pid);
+  host.vforkParent = Number(j.vforkParent) || 0;
+  return p;
 }
 
 /** Entry point of `__guest`: returns the host process's exit code. */
@@ -72,6 +195,7 @@ export async function guestHostMain(): Promise<number> {
     leaderVmid: boot.leader,
     runtimeDir: boot.runtimeDir,
     secret: boot.secret,
+    maxPayload: JOB_MAX_PAYLOAD,
     hooks: {
       onUserMessage: (payload) => {
         const msg = payload as Record<string, unknown>;
@@ -97,11 +221,7 @@ export async function guestHostMain(): Promise<number> {
   const j = await job.promise;
   let p: Process;
   try {
-    p = startProcess(String(j.program), j.argv as string[], j.envp as string[], {
-      root: j.root as string | undefined,
-      cwd: j.cwd as string | undefined,
-      strace: Boolean(j.strace),
-    });
+    p = j.kind === "fork" ? forkChild(host, j) : execRoot(j);
   } catch (e) {
     if (e instanceof LoadError) {
       started.resolve({ error: e.message, errno: e.errno });
@@ -109,16 +229,16 @@ export async function guestHostMain(): Promise<number> {
       await worker.close();
       return 0;
     }
-    throw e;
+    started.resolve({ error: e instanceof Error ? e.message : String(e) });
+    await new Promise((r) => setTimeout(r, 10));
+    await worker.close();
+    return 1;
   }
-  p.pid = p.tid = Number(j.pid);
-  p.ppid = Number(j.ppid);
-  p.pgid = Number(j.pgid);
-  p.sid = Number(j.sid);
   p.host = host;
   host.process = p;
   started.resolve({ ok: true });
   const status = await p.runUntilExit();
+  host.execDone(); // a vfork parent waits for exec or exit
   await host.ask({ op: "exit", pid: p.pid, exit: exitInfo(status) });
   await worker.close();
   return 0;

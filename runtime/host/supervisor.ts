@@ -11,7 +11,8 @@
 
 import { Code, LEADER_VMID } from "../../ipc/codes.ts";
 import { type Leader, startLeader } from "../../ipc/leader.ts";
-import { BOOT_ENV, encodeBoot, hostCommand } from "./boot.ts";
+import { BOOT_ENV, encodeBoot, hostCommand, JOB_MAX_PAYLOAD } from "./boot.ts";
+import { type PipeRef, PipeTable } from "./pipes.ts";
 import { type ExitInfo, INIT_PID, type ProcEntry, ProcTable } from "./proc_table.ts";
 
 const SIGKILL = 9;
@@ -47,6 +48,7 @@ type Op = (s: Supervisor, msg: Record<string, unknown>, source: number) => unkno
 
 export class Supervisor {
   readonly procs: ProcTable;
+  readonly pipes = new PipeTable();
   private readonly idle: Host[] = [];
   private readonly hosts = new Map<number, Host>();
   private rootPid = 0;
@@ -66,7 +68,7 @@ export class Supervisor {
   }
 
   static async start(options: SupervisorOptions = {}): Promise<Supervisor> {
-    const s = new Supervisor(await startLeader(), options);
+    const s = new Supervisor(await startLeader({ maxPayload: JOB_MAX_PAYLOAD }), options);
     s.idle.push(s.spawnHost()); // for the root guest
     return s;
   }
@@ -117,6 +119,7 @@ export class Supervisor {
     const host = this.hosts.get(vmid);
     if (!host) return;
     this.hosts.delete(vmid);
+    this.pipes.dropHost(vmid);
     const i = this.idle.indexOf(host);
     if (i >= 0) this.idle.splice(i, 1);
     const entry = this.procs.byVmid(vmid);
@@ -218,7 +221,7 @@ export class Supervisor {
   }
 
   // Used by OPS.
-  async forkHost(parentPid: number): Promise<{ pid: number; vmid: number }> {
+  async forkHost(parentPid: number, pipes: PipeRef[]): Promise<{ pid: number; vmid: number }> {
     const parent = this.procs.get(parentPid);
     if (!parent) throw new RangeError(`Fork from unknown pid ${parentPid}`);
     this.forked = true;
@@ -232,6 +235,7 @@ export class Supervisor {
       vmid: host.vmid,
       state: "running",
     });
+    this.pipes.inherit(host.vmid, pipes);
     return { pid, vmid: host.vmid };
   }
 
@@ -279,7 +283,7 @@ const num = (v: unknown, name: string): number => {
 // deno-fmt-ignore
 const OPS: Record<string, Op> = {
   ready:   (s, _m, source) => s.hostReady(source),
-  fork:    (s, m) => s.forkHost(num(m.pid, "pid")),
+  fork:    (s, m) => s.forkHost(num(m.pid, "pid"), (m.pipes ?? []) as PipeRef[]),
   exit:    (s, m) => s.exitReported(num(m.pid, "pid"), m.exit as ExitInfo),
   reaped:  (s, m) => s.procs.reap(num(m.pid, "pid")),
   kill:    (s, m) => s.kill(num(m.sender, "sender"), num(m.pid, "pid"), num(m.signal, "signal")),
@@ -288,4 +292,10 @@ const OPS: Record<string, Op> = {
   getpgid: (s, m) => s.procs.get(num(m.pid, "pid"))?.pgid ?? -ESRCH,
   getsid:  (s, m) => s.procs.get(num(m.pid, "pid"))?.sid ?? -ESRCH,
   getppid: (s, m) => s.procs.get(num(m.pid, "pid"))?.ppid ?? -ESRCH,
+  pipe_create:  (s, _m, source) => s.pipes.create(source),
+  pipe_read:    (s, m) => s.pipes.read(num(m.id, "id"), num(m.max, "max")),
+  pipe_write:   (s, m) => s.pipes.write(num(m.id, "id"), m.data as Uint8Array),
+  pipe_wait:    (s, m) => s.pipes.wait(num(m.id, "id"), m.end === "r" ? "r" : "w", num(m.size, "size")),
+  pipe_close:   (s, m, source) => s.pipes.close(source, num(m.id, "id"), m.end === "r" ? "r" : "w"),
+  pipe_setsize: (s, m) => s.pipes.setCapacity(num(m.id, "id"), num(m.size, "size")),
 };

@@ -90,12 +90,12 @@ export function readGuestFile(
   p: Process,
   path: string,
 ): { guest: string; host: string; data: Uint8Array } {
-  const r = resolvePath(p.fs, path, p.fs.cwd);
+  const r = resolvePath(p.fs, path, p.fs.cwd, true, p);
   if (typeof r === "number") throw new LoadError(`${path}: No such file or directory`, -r);
   let data: Uint8Array;
   try {
     const info = Deno.statSync(r.host);
-    if (info.isDirectory) throw new LoadError(`${path}: Is a directory`, 21);
+    if (info.isDirectory) throw new LoadError(`${path}: Permission denied (a directory)`, 13);
     if (!info.isFile) throw new LoadError(`${path}: Permission denied`, 13);
     if (info.mode !== null && (info.mode & 0o111) === 0) {
       throw new LoadError(`${path}: Permission denied`, 13);
@@ -128,6 +128,19 @@ function parseOrThrow(path: string, data: Uint8Array): ElfFile {
  * registers and the initial stack. Throws LoadError when the file cannot be run.
  */
 export function loadProgram(p: Process, path: string, argv: string[], envp: string[]): void {
+  loadPrepared(p, prepareProgram(p, path), argv, envp);
+}
+
+/** A program read and checked, ready to be mapped (execve commits only after this succeeds). */
+export interface PreparedProgram {
+  path: string;
+  file: { guest: string; host: string; data: Uint8Array };
+  elf: ElfFile;
+  interp?: { elf: ElfFile; data: Uint8Array; guest: string };
+}
+
+/** Reads and validates a program and its interpreter; throws LoadError, changes nothing. */
+export function prepareProgram(p: Process, path: string): PreparedProgram {
   const file = readGuestFile(p, path);
   const elf = parseOrThrow(path, file.data);
   let interp: { elf: ElfFile; data: Uint8Array; guest: string } | undefined;
@@ -150,7 +163,17 @@ export function loadProgram(p: Process, path: string, argv: string[], envp: stri
     }
     interp = { elf: ielf, data: f.data, guest: f.guest };
   }
+  return { path, file, elf, interp };
+}
 
+/** Maps a prepared program into `p` (whose memory must be empty) and sets up its stack. */
+export function loadPrepared(
+  p: Process,
+  prepared: PreparedProgram,
+  argv: string[],
+  envp: string[],
+): void {
+  const { file, elf, interp } = prepared;
   const mem = p.mem;
   const bias = elf.type === ET_DYN ? PIE_BASE - pageDown(elf.minVaddr) : 0;
   const phdrAddr = mapSegments(mem, elf, file.data, bias, file.guest);

@@ -406,6 +406,7 @@ export class Memory {
     for (const page of [...this.pages.keys()]) this.onCodeWrite(page);
     this.pages.clear();
     this.freeFrames = [];
+    this.bytes.fill(0, 0, this.poolUsed); // frames handed out again must read as zero
     this.poolUsed = 0;
     this.flushTlb();
     this.vmas.list = s.vmas.map((v) => ({ ...v }));

@@ -13,8 +13,10 @@ import { rows as fileRows } from "./sys_file.ts";
 import { rows as identRows } from "./sys_ident.ts";
 import { rows as ioctlRows } from "./sys_ioctl.ts";
 import { rows as mmRows } from "./sys_mm.ts";
+import { rows as futexRows } from "./sys_futex.ts";
 import { rows as pipeRows } from "./sys_pipe.ts";
 import { rows as pollRows } from "./sys_poll.ts";
+import { rows as procRows } from "./sys_proc.ts";
 import { rows as rwRows } from "./sys_rw.ts";
 import { rows as signalRows } from "./sys_signal.ts";
 import { rows as statRows } from "./sys_stat.ts";
@@ -89,6 +91,8 @@ const families: SyscallDef[][] = [
   timeRows,
   identRows,
   pipeRows,
+  futexRows,
+  procRows, // last: its kill, setpgid... route to other processes and override the local rows
 ];
 
 export const SYSCALLS: SyscallRow[] = [];
