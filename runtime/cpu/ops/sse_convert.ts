@@ -2,6 +2,9 @@
 // destination), CVTSS2SD/CVTSD2SS, CVTPS2PD/CVTPD2PS, CVTDQ2PS/CVT(T)PS2DQ, CVTDQ2PD/CVT(T)PD2DQ
 // and the MMX forms CVTPI2PS/CVT(T)PS2PI/CVTPI2PD/CVT(T)PD2PI.
 //
+// The general-register operand is 64-bit with REX.W and 32-bit otherwise (a 66 prefix beside the
+// mandatory F2/F3 is ignored).
+//
 // Float-to-integer conversions round by MXCSR.RC (or truncate) and give the integer indefinite
 // (0x80000000, 0x8000000000000000) with IE for NaN and out-of-range values. Integer-to-float and
 // double-to-single conversions round by MXCSR.RC; a NaN narrowed or widened keeps its sign and the
@@ -166,7 +169,7 @@ function narrow(j: number, k: number): void {
 
 /** CVTSI2SS xmm, r/m32 or r/m64 (F3 0F 2A). */
 export function cvtsi2ss(c: Cpu, i: Insn): void {
-  const lo = readE(c, i, i.size), hi = c.th;
+  const lo = readE(c, i, i.size === 8 ? 8 : 4), hi = c.th;
   beginFp(c);
   if (i.size === 8) fromInt64(lo, hi, true, 0);
   else fromInt32To32(lo, 0);
@@ -176,7 +179,7 @@ export function cvtsi2ss(c: Cpu, i: Insn): void {
 
 /** CVTSI2SD xmm, r/m32 or r/m64 (F2 0F 2A). */
 export function cvtsi2sd(c: Cpu, i: Insn): void {
-  const lo = readE(c, i, i.size), hi = c.th;
+  const lo = readE(c, i, i.size === 8 ? 8 : 4), hi = c.th;
   beginFp(c);
   if (i.size === 8) fromInt64(lo, hi, false, 0);
   else R.f64[0] = lo;
@@ -239,7 +242,7 @@ function ss2si(c: Cpu, i: Insn, truncate: boolean): void {
     hi = env.outHi;
   } else lo = toInt32(x, truncate, MIN_NORMAL32);
   finishFp(c);
-  setReg(c, i.reg, i.size, lo, hi);
+  setReg(c, i.reg, i.size === 8 ? 8 : 4, lo, hi);
 }
 
 function sd2si(c: Cpu, i: Insn, truncate: boolean): void {
@@ -252,7 +255,7 @@ function sd2si(c: Cpu, i: Insn, truncate: boolean): void {
     hi = env.outHi;
   } else lo = toInt32(x, truncate, MIN_NORMAL64);
   finishFp(c);
-  setReg(c, i.reg, i.size, lo, hi);
+  setReg(c, i.reg, i.size === 8 ? 8 : 4, lo, hi);
 }
 
 export const cvtss2si = (c: Cpu, i: Insn): void => ss2si(c, i, false);

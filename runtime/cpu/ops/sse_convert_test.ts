@@ -148,3 +148,10 @@ Deno.test("MMX conversions move between xmm and mm and enter MMX state", () => {
   r = exec([0x66, 0x0f, 0x2c, 0xc1], (c) => setXmm(c, 1, [...double(-3.99), ...double(-1e10)]));
   assert.deepEqual([mm(r.cpu, 0), r.cpu.mxcsr], [[0xfffffffd, 0x80000000], 0x1fa1]);
 });
+
+Deno.test("a 66 prefix beside F3/F2 leaves the general-register operand 32-bit", () => {
+  let c = convert([0x66, 0xf3, 0x0f, 0x2a, 0xc1], [], mxcsr(), [0xffff0005 | 0, 0]);
+  assert.equal(xmm(c, 0)[0], 0xc77ffb00);
+  c = convert([0x66, 0xf3, 0x0f, 0x2d, 0xc1], [single(-70000)]);
+  assert.deepEqual(rax(c), [0xfffeee90, 0]);
+});

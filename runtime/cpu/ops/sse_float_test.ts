@@ -127,6 +127,11 @@ Deno.test("underflow: denormal results, FTZ, and tininess detected after roundin
     0x80000000,
     ftz | 0x30,
   ]);
+  // 2^-960 * 2^-202 underflows to zero: UE and PE.
+  assert.deepEqual(scalar64(MULSD, double(2 ** -960), double(-(2 ** -202))), [
+    double(-0),
+    0x1fb0,
+  ]);
   // (1 - 2^-53) * (1 + 2^-52) * 2^-1022 rounds (unbounded exponent) to 2^-1022: not tiny.
   assert.deepEqual(scalar64(MULSD, [0xffffffff, 0x3fefffff], [1, 0x00100000]), [
     [0, 0x00100000],

@@ -78,6 +78,43 @@ function slow32(op: number, a: number, b: number, k: number): void {
 
 /** R[k] = D[k] op S[k] in single precision; op is OP_ADD, OP_SUB, OP_MUL or OP_DIV. */
 export function arith32(op: number, k: number): void {
+  const a = D.f32[k], b = S.f32[k];
+  const ma = Math.abs(a), mb = Math.abs(b);
+  if (
+    ma >= MIN_NORMAL32 && mb >= MIN_NORMAL32 && ma < Infinity && mb < Infinity &&
+    env.rc === RC_NEAREST
+  ) {
+    // Normal operands, round to nearest: the double result is exact for products and certified
+    // by an error term otherwise; only tiny or overflowing results need the general path.
+    let r: number, exact = true;
+    switch (op) {
+      case OP_ADD:
+        r = a + b;
+        exact = sumError(a, b, r) === 0;
+        break;
+      case OP_SUB:
+        r = a - b;
+        exact = sumError(a, -b, r) === 0;
+        break;
+      case OP_MUL:
+        r = a * b;
+        break;
+      default: {
+        r = a / b;
+        const p = r * b;
+        exact = a - p === productError(r, b, p);
+      }
+    }
+    if (r === 0) {
+      R.f32[k] = r;
+      return;
+    }
+    if (deliver32(r, exact, k)) return;
+  }
+  arith32General(op, k);
+}
+
+function arith32General(op: number, k: number): void {
   let a = D.f32[k], b = S.f32[k];
   if (a !== a || b !== b) {
     R.i32[k] = nan32(D.i32[k], S.i32[k]);
@@ -173,6 +210,44 @@ function slow64(op: number, a: number, b: number, k: number): void {
 
 /** R[k] = D[k] op S[k] in double precision; op is OP_ADD, OP_SUB, OP_MUL or OP_DIV. */
 export function arith64(op: number, k: number): void {
+  const a = D.f64[k], b = S.f64[k];
+  const ma = Math.abs(a), mb = Math.abs(b);
+  if (
+    ma > SAFE_LOW && mb > SAFE_LOW && ma < SAFE_HIGH && mb < SAFE_HIGH && env.rc === RC_NEAREST
+  ) {
+    // Operands where the error-free transformations are exact, round to nearest.
+    let r: number, exact: boolean;
+    switch (op) {
+      case OP_ADD:
+        r = a + b;
+        exact = sumError(a, b, r) === 0;
+        break;
+      case OP_SUB:
+        r = a - b;
+        exact = sumError(a, -b, r) === 0;
+        break;
+      case OP_MUL:
+        r = a * b;
+        exact = productError(a, b, r) === 0;
+        break;
+      default: {
+        r = a / b;
+        const p = r * b;
+        exact = a - p === productError(r, b, p);
+      }
+    }
+    // A zero is exact for a sum; a product or quotient that small underflowed.
+    const m = Math.abs(r);
+    if ((m > SAFE_LOW && m < SAFE_HIGH) || (r === 0 && op <= OP_SUB)) {
+      if (!exact) env.post |= MX_PE;
+      R.f64[k] = r;
+      return;
+    }
+  }
+  arith64General(op, k);
+}
+
+function arith64General(op: number, k: number): void {
   let a = D.f64[k], b = S.f64[k];
   if (a !== a || b !== b) return nan64(k);
   let den = false;
