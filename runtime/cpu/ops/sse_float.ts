@@ -1,45 +1,16 @@
-// SSE/SSE2 floating-point instructions: ADD SUB MUL DIV MIN MAX SQRT on PS/SS/PD/SD, RCP and RSQRT,
-// AND ANDN OR XOR on PS/PD (also PAND PANDN POR PXOR), CMPPS/SS/PD/SD with the eight predicates,
-// COMISS/UCOMISS/COMISD/UCOMISD, SHUFPS/SHUFPD and UNPCKL/H PS/PD.
+// SSE/SSE2 floating-point instructions: ADD SUB MUL DIV SQRT on PS/SS/PD/SD, RCP and RSQRT, AND
+// ANDN OR XOR on PS/PD, SHUFPS/SHUFPD and UNPCKL/H PS/PD (comparisons and MIN/MAX are in
+// sse_compare.ts).
 //
 // Packed forms with a memory operand need 16-byte alignment; scalar forms read only their element.
 // Scalar forms keep the destination's upper elements. Lane arithmetic is in sse_fp.ts; the
 // destination is written only after finishFp() accepted the instruction's exceptions.
 
-import { setSomeFlags } from "../flags.ts";
 import type { Insn } from "../insn.ts";
-import { ARITH_FLAGS, CF, type Cpu, PF, ZF } from "../state.ts";
+import type { Cpu } from "../state.ts";
 import { rcpLane, rsqrtLane } from "./sse_approx.ts";
-import {
-  arith32,
-  arith64,
-  comparePredicate,
-  isSignaling32,
-  isSignaling64,
-  MIN_NORMAL32,
-  MIN_NORMAL64,
-  minMax32,
-  minMax64,
-  OP_ADD,
-  OP_DIV,
-  OP_MUL,
-  OP_SUB,
-  sqrt32,
-  sqrt64,
-} from "./sse_fp.ts";
-import {
-  beginFp,
-  D,
-  env,
-  finishFp,
-  loadXmmE,
-  MX_DE,
-  MX_IE,
-  R,
-  S,
-  slotToXmm,
-  xmmToSlot,
-} from "./sse_state.ts";
+import { arith32, arith64, OP_ADD, OP_DIV, OP_MUL, OP_SUB, sqrt32, sqrt64 } from "./sse_fp.ts";
+import { beginFp, D, finishFp, loadXmmE, R, S, slotToXmm, xmmToSlot } from "./sse_state.ts";
 
 // ---- arithmetic ---------------------------------------------------------------------------------
 
@@ -130,43 +101,6 @@ export function sqrtsd(c: Cpu, i: Insn): void {
   slotToXmm(c, i.reg, R, 2);
 }
 
-function minMaxPacked32(c: Cpu, i: Insn, max: boolean): void {
-  loadXmmE(c, i, S, 16, true);
-  xmmToSlot(c, i.reg, D);
-  beginFp(c);
-  for (let k = 0; k < 4; k++) minMax32(max, k);
-  finishFp(c);
-  slotToXmm(c, i.reg, R, 4);
-}
-
-function minMaxScalar32(c: Cpu, i: Insn, max: boolean): void {
-  loadXmmE(c, i, S, 4, false);
-  D.i32[0] = c.xmm32[i.reg << 2];
-  beginFp(c);
-  minMax32(max, 0);
-  finishFp(c);
-  c.xmm32[i.reg << 2] = R.i32[0];
-}
-
-function minMax64Form(c: Cpu, i: Insn, max: boolean, packed: boolean): void {
-  loadXmmE(c, i, S, packed ? 16 : 8, packed);
-  xmmToSlot(c, i.reg, D);
-  beginFp(c);
-  minMax64(max, 0);
-  if (packed) minMax64(max, 1);
-  finishFp(c);
-  slotToXmm(c, i.reg, R, packed ? 4 : 2);
-}
-
-export const minps = (c: Cpu, i: Insn): void => minMaxPacked32(c, i, false);
-export const maxps = (c: Cpu, i: Insn): void => minMaxPacked32(c, i, true);
-export const minss = (c: Cpu, i: Insn): void => minMaxScalar32(c, i, false);
-export const maxss = (c: Cpu, i: Insn): void => minMaxScalar32(c, i, true);
-export const minpd = (c: Cpu, i: Insn): void => minMax64Form(c, i, false, true);
-export const maxpd = (c: Cpu, i: Insn): void => minMax64Form(c, i, true, true);
-export const minsd = (c: Cpu, i: Insn): void => minMax64Form(c, i, false, false);
-export const maxsd = (c: Cpu, i: Insn): void => minMax64Form(c, i, true, false);
-
 /** RCPPS (0F 53): approximations never raise or report exceptions. */
 export function rcpps(c: Cpu, i: Insn): void {
   loadXmmE(c, i, S, 16, true);
@@ -216,108 +150,6 @@ export const andps = (c: Cpu, i: Insn): void => logic(c, i, LOGIC_AND);
 export const andnps = (c: Cpu, i: Insn): void => logic(c, i, LOGIC_ANDN);
 export const orps = (c: Cpu, i: Insn): void => logic(c, i, LOGIC_OR);
 export const xorps = (c: Cpu, i: Insn): void => logic(c, i, LOGIC_XOR);
-
-// ---- comparisons --------------------------------------------------------------------------------
-
-function compare32(predicate: number, k: number): void {
-  const a = D.f32[k], b = S.f32[k];
-  const signaling = (a !== a || b !== b) &&
-    (isSignaling32(D.i32[k]) || isSignaling32(S.i32[k]));
-  R.i32[k] = comparePredicate(predicate, a, b, signaling, MIN_NORMAL32) ? -1 : 0;
-}
-
-function compare64(predicate: number, k: number): void {
-  const a = D.f64[k], b = S.f64[k];
-  const signaling = (a !== a || b !== b) &&
-    (isSignaling64(D.i32[2 * k + 1], D.i32[2 * k]) ||
-      isSignaling64(S.i32[2 * k + 1], S.i32[2 * k]));
-  const r = comparePredicate(predicate, a, b, signaling, MIN_NORMAL64) ? -1 : 0;
-  R.i32[2 * k] = r;
-  R.i32[2 * k + 1] = r;
-}
-
-/** CMPPS xmm, xmm/m128, imm8 (0F C2). */
-export function cmpps(c: Cpu, i: Insn): void {
-  loadXmmE(c, i, S, 16, true);
-  xmmToSlot(c, i.reg, D);
-  beginFp(c);
-  for (let k = 0; k < 4; k++) compare32(i.imm & 7, k);
-  finishFp(c);
-  slotToXmm(c, i.reg, R, 4);
-}
-
-export function cmpss(c: Cpu, i: Insn): void {
-  loadXmmE(c, i, S, 4, false);
-  D.i32[0] = c.xmm32[i.reg << 2];
-  beginFp(c);
-  compare32(i.imm & 7, 0);
-  finishFp(c);
-  c.xmm32[i.reg << 2] = R.i32[0];
-}
-
-export function cmppd(c: Cpu, i: Insn): void {
-  loadXmmE(c, i, S, 16, true);
-  xmmToSlot(c, i.reg, D);
-  beginFp(c);
-  compare64(i.imm & 7, 0);
-  compare64(i.imm & 7, 1);
-  finishFp(c);
-  slotToXmm(c, i.reg, R, 4);
-}
-
-export function cmpsd(c: Cpu, i: Insn): void {
-  loadXmmE(c, i, S, 8, false);
-  xmmToSlot(c, i.reg, D);
-  beginFp(c);
-  compare64(i.imm & 7, 0);
-  finishFp(c);
-  slotToXmm(c, i.reg, R, 2);
-}
-
-/** COMIS/UCOMIS: ZF PF CF from the comparison (all set when unordered), OF SF AF cleared. */
-function compareFlags(c: Cpu, a: number, b: number, signaling: boolean, minNormal: number): void {
-  let flags: number;
-  if (a !== a || b !== b) {
-    if (signaling) env.pre |= MX_IE;
-    flags = ZF | PF | CF;
-  } else {
-    if ((a !== 0 && Math.abs(a) < minNormal) || (b !== 0 && Math.abs(b) < minNormal)) {
-      if (env.daz) {
-        if (Math.abs(a) < minNormal) a = 0;
-        if (Math.abs(b) < minNormal) b = 0;
-      } else env.pre |= MX_DE;
-    }
-    flags = a > b ? 0 : a < b ? CF : ZF;
-  }
-  finishFp(c);
-  setSomeFlags(c, ARITH_FLAGS, flags);
-}
-
-function comis32(c: Cpu, i: Insn, quiet: boolean): void {
-  loadXmmE(c, i, S, 4, false);
-  const ab = c.xmm32[i.reg << 2], bb = S.i32[0];
-  D.i32[0] = ab;
-  const a = D.f32[0], b = S.f32[0];
-  beginFp(c);
-  const nan = a !== a || b !== b;
-  compareFlags(c, a, b, nan && (!quiet || isSignaling32(ab) || isSignaling32(bb)), MIN_NORMAL32);
-}
-
-function comis64(c: Cpu, i: Insn, quiet: boolean): void {
-  loadXmmE(c, i, S, 8, false);
-  xmmToSlot(c, i.reg, D);
-  const a = D.f64[0], b = S.f64[0];
-  beginFp(c);
-  const nan = a !== a || b !== b;
-  const signaling = nan &&
-    (!quiet || isSignaling64(D.i32[1], D.i32[0]) || isSignaling64(S.i32[1], S.i32[0]));
-  compareFlags(c, a, b, signaling, MIN_NORMAL64);
-}
-
-export const comiss = (c: Cpu, i: Insn): void => comis32(c, i, false);
-export const ucomiss = (c: Cpu, i: Insn): void => comis32(c, i, true);
-export const comisd = (c: Cpu, i: Insn): void => comis64(c, i, false);
-export const ucomisd = (c: Cpu, i: Insn): void => comis64(c, i, true);
 
 // ---- shuffles -----------------------------------------------------------------------------------
 

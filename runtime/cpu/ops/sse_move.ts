@@ -5,9 +5,9 @@
 // Moves copy bits through Int32Array views only, so NaN payloads survive. Aligned forms (MOVAPS,
 // MOVAPD, MOVDQA, MOVNT*) fault with #GP on a misaligned memory operand.
 
-import type { Insn } from "../insn.ts";
-import { ea, readE, setReg, writeE } from "../operands.ts";
-import type { Cpu } from "../state.ts";
+import { type Insn, SEG_FS, SEG_NONE } from "../insn.ts";
+import { ea, readE, regAddr, setReg, writeE } from "../operands.ts";
+import { type Cpu, RDI } from "../state.ts";
 import {
   checkAligned16,
   loadMmE,
@@ -272,9 +272,8 @@ function maskmov(c: Cpu, i: Insn, bytes: number): void {
     mmToSlot(c, i.reg & 7, S);
     mmxEnter(c);
   } else xmmToSlot(c, i.reg, S);
-  let a = c.hi[7] * 4294967296 + (c.lo[7] >>> 0);
-  if (i.asize === 4) a = c.lo[7] >>> 0;
-  if (i.seg !== 0) a += i.seg === 1 ? c.fsBase : c.gsBase;
+  let a = i.asize === 4 ? c.lo[RDI] >>> 0 : regAddr(c, RDI);
+  if (i.seg !== SEG_NONE) a += i.seg === SEG_FS ? c.fsBase : c.gsBase;
   // The mask: bytes of the second operand.
   let m0: number, m1: number, m2 = 0, m3 = 0;
   if (bytes === 8) {

@@ -147,3 +147,27 @@ Deno.test("maskmovdqu/maskmovq store the selected bytes at [rdi]", () => {
   });
   assert.deepEqual(peek32(r.cpu, DATA + 16, 2), [0x00002200, 0x88000000]);
 });
+
+Deno.test("REX.R and REX.B select xmm8-xmm15 and r8-r15; MMX register numbers ignore them", () => {
+  // addps xmm8, xmm9 (45 0f 58 c1)
+  let r = exec([0x45, 0x0f, 0x58, 0xc1], (c) => {
+    setXmm(c, 8, [0x3f800000, 0, 0, 0]);
+    setXmm(c, 9, [0x3f800000, 0x3f800000, 0, 0]);
+  });
+  assert.deepEqual(xmm(r.cpu, 8), [0x40000000, 0x3f800000, 0, 0]);
+  // movq xmm10, r9 (66 4d 0f 6e d1)
+  r = exec([0x66, 0x4d, 0x0f, 0x6e, 0xd1], (c) => {
+    c.lo[9] = 7;
+    c.hi[9] = 8;
+  });
+  assert.deepEqual(xmm(r.cpu, 10), [7, 8, 0, 0]);
+  // movq mm1, r9 (4d 0f 6e c9): REX.R does not make it mm9
+  r = exec([0x4d, 0x0f, 0x6e, 0xc9], (c) => {
+    c.lo[9] = 7;
+    c.hi[9] = 8;
+  });
+  assert.deepEqual(mm(r.cpu, 1), [7, 8]);
+  // movdqa xmm15, [rsi]
+  r = exec([0x66, 0x44, 0x0f, 0x6f, 0x3e], (c) => poke32(c, DATA, MEM));
+  assert.deepEqual(xmm(r.cpu, 15), MEM);
+});
