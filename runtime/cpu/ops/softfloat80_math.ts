@@ -245,21 +245,18 @@ function log2FromAtanh(n: bigint, ne: number, d: bigint, de: number, prec: numbe
   return new Approx(sign, q, te - bits);
 }
 
-/** log2(x) for x = m * 2^e > 0, not a power of two. */
+/** log2(x) for x = m * 2^e > 0, not a power of two (m of any length). */
 export function log2(m: bigint, e: number, prec: number): Approx {
   const n = bitLength(m);
-  let k = e + n - 1; // x / 2^k in [1, 2)
-  // f = x / 2^k in [sqrt(1/2), sqrt(2)): when x / 2^k >= sqrt(2), use k + 1.
-  const scaled = m << BigInt(64 - n); // f * 2^63 when k = e + n - 1
-  let fm = scaled, fe = -63;
-  if (scaled >= 0xb504f333f9de6484n) {
+  let k = e + n - 1; // x / 2^k = m / d in [1, 2)
+  let d = 1n << BigInt(n - 1);
+  if (m * m >= 1n << BigInt(2 * n - 1)) {
+    // m / d >= sqrt(2): use f = m / 2d in [sqrt(1/2), 1) so that |t| stays below 0.18.
     k++;
-    fe = -64;
-    fm = scaled;
+    d <<= 1n;
   }
-  // t = (f - 1) / (f + 1) with f = fm * 2^fe
-  const one = 1n << BigInt(-fe);
-  const frac = log2FromAtanh(fm - one, 0, fm + one, 0, prec + 8);
+  // log2 f = 2 atanh(t) / ln 2 with t = (f - 1) / (f + 1) = (m - d) / (m + d)
+  const frac = log2FromAtanh(m - d, 0, m + d, 0, prec + 8);
   if (k === 0) return frac;
   const bits = prec + 32;
   const total = (BigInt(k) << BigInt(bits)) + shift(frac.m, frac.e + bits) * (frac.sign ? -1n : 1n);

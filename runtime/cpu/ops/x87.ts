@@ -35,6 +35,7 @@ import {
   PE,
   ROUNDED_UP,
   status,
+  toNumber,
   UE,
   ZE,
 } from "./softfloat80.ts";
@@ -221,6 +222,12 @@ export function tagsFromFull(tw: number): number {
   let tags = 0;
   for (let p = 0; p < 8; p++) if (((tw >> (2 * p)) & 3) !== 3) tags |= 1 << p;
   return tags;
+}
+
+/** ST(i) as the nearest double, NaN when empty (debugging, --strace, tests). */
+export function x87ToNumber(cpu: Cpu, stIndex: number): number {
+  const x = cpu.x87;
+  return isEmpty(x, stIndex) ? NaN : toNumber(getSt(x, stIndex));
 }
 
 /** The status word with TOP in bits 11-13. */

@@ -6,6 +6,7 @@ import type { Cpu } from "../state.ts";
 import type { Exec, Insn } from "../insn.ts";
 import { ea } from "../operands.ts";
 import { add, div, F80, INDEFINITE, mul, roundToInteger, sqrt, status } from "./softfloat80.ts";
+import { fast, fastAdd, fastMul } from "./softfloat80_fast.ts";
 import { extract, remainder, scale } from "./softfloat80_parts.ts";
 import {
   begin,
@@ -27,7 +28,7 @@ import {
   setSt,
   stackUnderflow,
 } from "./x87.ts";
-import type { MemReader } from "./x87_load_store.ts";
+import { type MemReader, operand, readOperandFast } from "./x87_load_store.ts";
 import type { X87 } from "../x87_state.ts";
 
 /** Operations by ModRM.reg of D8/DC/DA/DE: dest = dest op src (2 and 3 are comparisons). */
@@ -51,11 +52,59 @@ function compute(x: X87, op: number, dest: F80, src: F80): F80 {
   }
 }
 
+/** Precision control as a number of significand bits. */
+function precisionBits(x: X87): number {
+  const pc = (x.fcw >> 8) & 3;
+  return pc === 0 ? 24 : pc === 2 ? 53 : 64;
+}
+
+/** The BigInt-free path for dest op src given as (se, hi, lo) triples; fills `fast`. */
+function tryFast(
+  x: X87,
+  op: number,
+  ds: number,
+  dh: number,
+  dl: number,
+  ss: number,
+  sh: number,
+  sl: number,
+): boolean {
+  const p = precisionBits(x), rc = roundingControl(x);
+  switch (op) {
+    case OP_ADD:
+      return fastAdd(ds, dh, dl, ss, sh, sl, false, p, rc);
+    case OP_SUB:
+      return fastAdd(ds, dh, dl, ss, sh, sl, true, p, rc);
+    case OP_SUBR:
+      return fastAdd(ss, sh, sl, ds, dh, dl, true, p, rc);
+    case OP_MUL:
+      return fastMul(ds, dh, dl, ss, sh, sl, p, rc);
+  }
+  return false;
+}
+
+/** Stores the fast path's result in physical register p. */
+function writeFast(x: X87, p: number): void {
+  x.se[p] = fast.se;
+  x.mant[2 * p + 1] = fast.hi;
+  x.mant[2 * p] = fast.lo;
+  x.tags |= 1 << p;
+}
+
 /** ST(0) = ST(0) op memory operand (D8, DC, DA, DE memory forms). */
-export function arithMem(op: number, read: MemReader): Exec {
+export function arithMem(op: number, read: MemReader, kind: number): Exec {
   return (c, i) => {
     const x = enter(c, i);
     const a = (x.fdp = ea(c, i));
+    const p = x.top;
+    if (
+      (x.tags & (1 << p)) !== 0 && readOperandFast(c, a, kind) &&
+      tryFast(x, op, x.se[p], x.mant[2 * p + 1], x.mant[2 * p], operand.se, operand.hi, operand.lo)
+    ) {
+      deliver(x, fast.flags);
+      writeFast(x, p);
+      return;
+    }
     begin(x);
     const src = read(c, a);
     if (isEmpty(x, 0)) {
@@ -82,6 +131,14 @@ export function arithReg(op: number, destIsSti: boolean, doPop: boolean): Exec {
         setSt(x, d, INDEFINITE);
         if (doPop) pop(x);
       }
+      return;
+    }
+    const pd = (x.top + d) & 7, ps = (x.top + s) & 7;
+    const m = x.mant;
+    if (tryFast(x, op, x.se[pd], m[2 * pd + 1], m[2 * pd], x.se[ps], m[2 * ps + 1], m[2 * ps])) {
+      deliver(x, fast.flags);
+      writeFast(x, pd);
+      if (doPop) pop(x);
       return;
     }
     begin(x);

@@ -37,7 +37,8 @@ import {
   setConditions,
   stackUnderflow,
 } from "./x87.ts";
-import type { MemReader } from "./x87_load_store.ts";
+import { type MemReader, operand, readOperandFast } from "./x87_load_store.ts";
+import { fastCompare } from "./softfloat80_fast.ts";
 
 /** C3 C2 C0 for each comparison result. */
 function conditionCodes(r: number): number {
@@ -56,6 +57,20 @@ export function fcomSt(quietNaN: boolean, pops: number): Exec {
       if (masked) { for (let n = 0; n < pops; n++) pop(x); }
       return;
     }
+    const pb = (x.top + k) & 7, m = x.mant;
+    const quick = fastCompare(
+      x.se[x.top],
+      m[2 * x.top + 1],
+      m[2 * x.top],
+      x.se[pb],
+      m[2 * pb + 1],
+      m[2 * pb],
+    );
+    if (quick !== 2) {
+      setConditions(x, conditionCodes(quick));
+      for (let n = 0; n < pops; n++) pop(x);
+      return;
+    }
     begin(x);
     const r = compare(getSt(x, 0), getSt(x, k), quietNaN);
     // Condition codes are set even when an unmasked exception stops the pops.
@@ -66,10 +81,26 @@ export function fcomSt(quietNaN: boolean, pops: number): Exec {
 }
 
 /** FCOM/FCOMP with m32fp, m64fp; FICOM/FICOMP with m16int, m32int. */
-export function fcomMem(read: MemReader, doPop: boolean): Exec {
+export function fcomMem(read: MemReader, kind: number, doPop: boolean): Exec {
   return (c, i) => {
     const x = enter(c, i);
     const a = (x.fdp = ea(c, i));
+    const p = x.top, m = x.mant;
+    if ((x.tags & (1 << p)) !== 0 && readOperandFast(c, a, kind)) {
+      const quick = fastCompare(
+        x.se[p],
+        m[2 * p + 1],
+        m[2 * p],
+        operand.se,
+        operand.hi,
+        operand.lo,
+      );
+      if (quick !== 2) {
+        setConditions(x, conditionCodes(quick));
+        if (doPop) pop(x);
+        return;
+      }
+    }
     begin(x);
     const src = read(c, a);
     if (isEmpty(x, 0)) {
@@ -101,6 +132,20 @@ export function fcomi(quietNaN: boolean, doPop: boolean): Exec {
       const masked = stackUnderflow(x);
       setCompareFlags(c, CMP_UNORDERED);
       if (masked && doPop) pop(x);
+      return;
+    }
+    const pb = (x.top + k) & 7, m = x.mant;
+    const quick = fastCompare(
+      x.se[x.top],
+      m[2 * x.top + 1],
+      m[2 * x.top],
+      x.se[pb],
+      m[2 * pb + 1],
+      m[2 * pb],
+    );
+    if (quick !== 2) {
+      setCompareFlags(c, quick);
+      if (doPop) pop(x);
       return;
     }
     begin(x);

@@ -40,6 +40,7 @@ import {
   UE,
   ZE,
 } from "./softfloat80.ts";
+import { fast, fastToInteger } from "./softfloat80_fast.ts";
 import {
   begin,
   C1,
@@ -64,6 +65,49 @@ export const readM32fp: MemReader = (c, a) => fromF32(c.mem.read32(a) >>> 0);
 export const readM64fp: MemReader = (c, a) => fromF64(c.mem.read32(a), c.mem.read32(a + 4));
 export const readM16int: MemReader = (c, a) => fromBigInt(BigInt((c.mem.read16(a) << 16) >> 16));
 export const readM32int: MemReader = (c, a) => fromBigInt(BigInt(c.mem.read32(a)));
+
+/** Memory operand kinds of the arithmetic and comparison forms. */
+export const MEM_F32 = 0, MEM_F64 = 1, MEM_I16 = 2, MEM_I32 = 3;
+
+/** A memory operand as (se, hi, lo), filled by readOperandFast. */
+export const operand = { se: 0, hi: 0, lo: 0 };
+
+/**
+ * Reads a memory operand into `operand` without BigInt when it is a normal number (nonzero
+ * integers included); false for zeros, denormals, infinities and NaNs, which take the exact path.
+ */
+export function readOperandFast(c: Cpu, a: number, kind: number): boolean {
+  switch (kind) {
+    case MEM_F64: {
+      const lo = c.mem.read32(a), hi = c.mem.read32(a + 4);
+      const exp = (hi >>> 20) & 0x7ff;
+      if (exp === 0 || exp === 0x7ff) return false;
+      operand.se = ((hi >>> 16) & 0x8000) | (exp + BIAS - 1023);
+      operand.hi = 0x80000000 | ((hi & 0xfffff) << 11) | (lo >>> 21);
+      operand.lo = lo << 11;
+      return true;
+    }
+    case MEM_F32: {
+      const bits = c.mem.read32(a);
+      const exp = (bits >>> 23) & 0xff;
+      if (exp === 0 || exp === 0xff) return false;
+      operand.se = ((bits >>> 16) & 0x8000) | (exp + BIAS - 127);
+      operand.hi = 0x80000000 | ((bits & 0x7fffff) << 8);
+      operand.lo = 0;
+      return true;
+    }
+    default: {
+      const v = kind === MEM_I16 ? (c.mem.read16(a) << 16) >> 16 : c.mem.read32(a);
+      if (v === 0) return false;
+      const magnitude = Math.abs(v);
+      const shift = Math.clz32(magnitude);
+      operand.se = (v < 0 ? 0x8000 : 0) | (BIAS + 31 - shift);
+      operand.hi = (magnitude << shift) | 0;
+      operand.lo = 0;
+      return true;
+    }
+  }
+}
 
 /** Would these flags stop a store to memory (an unmasked IE, DE, ZE, OE or UE)? */
 function storeBlocked(x: X87, flags: number): boolean {
@@ -401,8 +445,21 @@ export function fistM(bytes: number, doPop: boolean, truncate: boolean): Exec {
       }
       return;
     }
+    const rc = truncate ? RC_CHOP : roundingControl(x), p = x.top;
+    if (fastToInteger(x.se[p], x.mant[2 * p + 1], x.mant[2 * p], rc, bytes)) {
+      if (bytes === 2) c.mem.write16(a, fast.lo);
+      else if (bytes === 4) c.mem.write32(a, fast.lo);
+      else {
+        c.mem.checkWritable(a, 8);
+        c.mem.write32(a, fast.lo);
+        c.mem.write32(a + 4, fast.hi);
+      }
+      deliver(x, fast.flags);
+      if (doPop) pop(x);
+      return;
+    }
     begin(x);
-    const v = toInteger(getSt(x, 0), truncate ? RC_CHOP : roundingControl(x), limit);
+    const v = toInteger(getSt(x, 0), rc, limit);
     const flags = status.flags;
     if (storeBlocked(x, flags)) {
       deliverStore(x, flags);

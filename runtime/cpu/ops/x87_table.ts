@@ -60,6 +60,10 @@ import {
   fstpM80,
   fstSt,
   fxch,
+  MEM_F32,
+  MEM_F64,
+  MEM_I16,
+  MEM_I32,
   type MemReader,
   readM16int,
   readM32fp,
@@ -71,16 +75,16 @@ import { f2xm1, fcos, fpatan, fptan, fsin, fsincos, fyl2x, fyl2xp1 } from "./x87
 type Entry = [string, Exec] | undefined;
 
 /** The D8/DC/DA/DE memory forms: four operations, two comparisons, with one operand type. */
-function arithmeticMemory(p: string, read: MemReader): Entry[] {
+function arithmeticMemory(p: string, read: MemReader, kind: number): Entry[] {
   return [
-    [`${p}add`, arithMem(OP_ADD, read)],
-    [`${p}mul`, arithMem(OP_MUL, read)],
-    [`${p}com`, fcomMem(read, false)],
-    [`${p}comp`, fcomMem(read, true)],
-    [`${p}sub`, arithMem(OP_SUB, read)],
-    [`${p}subr`, arithMem(OP_SUBR, read)],
-    [`${p}div`, arithMem(OP_DIV, read)],
-    [`${p}divr`, arithMem(OP_DIVR, read)],
+    [`${p}add`, arithMem(OP_ADD, read, kind)],
+    [`${p}mul`, arithMem(OP_MUL, read, kind)],
+    [`${p}com`, fcomMem(read, kind, false)],
+    [`${p}comp`, fcomMem(read, kind, true)],
+    [`${p}sub`, arithMem(OP_SUB, read, kind)],
+    [`${p}subr`, arithMem(OP_SUBR, read, kind)],
+    [`${p}div`, arithMem(OP_DIV, read, kind)],
+    [`${p}divr`, arithMem(OP_DIVR, read, kind)],
   ];
 }
 
@@ -119,7 +123,7 @@ const D9_REG: Entry[][] = [
 // deno-fmt-ignore
 const ROWS: Record<number, { mem: Entry[]; reg: Entry[][] }> = {
   0xd8: {
-    mem: arithmeticMemory("f", readM32fp),
+    mem: arithmeticMemory("f", readM32fp, MEM_F32),
     reg: [all("fadd", arithReg(OP_ADD, false, false)), all("fmul", arithReg(OP_MUL, false, false)),
       all("fcom", fcomSt(false, 0)), all("fcomp", fcomSt(false, 1)),
       all("fsub", arithReg(OP_SUB, false, false)), all("fsubr", arithReg(OP_SUBR, false, false)),
@@ -131,7 +135,7 @@ const ROWS: Record<number, { mem: Entry[]; reg: Entry[][] }> = {
     reg: D9_REG,
   },
   0xda: {
-    mem: arithmeticMemory("fi", readM32int),
+    mem: arithmeticMemory("fi", readM32int, MEM_I32),
     reg: [all("fcmovb", fcmov), all("fcmove", fcmov), all("fcmovbe", fcmov), all("fcmovu", fcmov),
       NONE, only(1, "fucompp", fcomSt(true, 2)), NONE, NONE],
   },
@@ -146,7 +150,7 @@ const ROWS: Record<number, { mem: Entry[]; reg: Entry[][] }> = {
       all("fucomi", fcomi(true, false)), all("fcomi", fcomi(false, false)), NONE],
   },
   0xdc: {
-    mem: arithmeticMemory("f", readM64fp),
+    mem: arithmeticMemory("f", readM64fp, MEM_F64),
     reg: [all("fadd", arithReg(OP_ADD, true, false)), all("fmul", arithReg(OP_MUL, true, false)),
       all("fcom2", fcomSt(false, 0)), all("fcomp3", fcomSt(false, 1)),
       all("fsubr", arithReg(OP_SUBR, true, false)), all("fsub", arithReg(OP_SUB, true, false)),
@@ -161,7 +165,7 @@ const ROWS: Record<number, { mem: Entry[]; reg: Entry[][] }> = {
       NONE, NONE],
   },
   0xde: {
-    mem: arithmeticMemory("fi", readM16int),
+    mem: arithmeticMemory("fi", readM16int, MEM_I16),
     reg: [all("faddp", arithReg(OP_ADD, true, true)), all("fmulp", arithReg(OP_MUL, true, true)),
       all("fcomp5", fcomSt(false, 1)), only(1, "fcompp", fcomSt(false, 2)),
       all("fsubrp", arithReg(OP_SUBR, true, true)), all("fsubp", arithReg(OP_SUB, true, true)),
