@@ -159,7 +159,7 @@ export function mmap(
   if (fixed) {
     if (addr % PAGE_SIZE !== 0) return -EINVAL;
     if (addr + len > TASK_SIZE) return -ENOMEM;
-    if (addr < MMAP_MIN_ADDR) return -EPERM;
+    if (addr < MMAP_MIN_ADDR && p.cred.euid !== 0) return -EPERM; // root has CAP_SYS_RAWIO
     if ((flags & MAP_FIXED_NOREPLACE) && !p.mem.vmas.isFree(addr, addr + len)) return -EEXIST;
     at = addr;
   } else {

@@ -37,7 +37,10 @@ Deno.test("mmap argument errors are Linux's", async () => {
   assert.equal(await t.call("mmap", 0, 4096, PROT_READ, MAP_ANON, -1, 0), -EINVAL, "no type");
   assert.equal(await t.call("mmap", 0, 4096, PROT_READ, ANON, -1, 100), -EINVAL);
   assert.equal(await t.call("mmap", 0x1001, 4096, PROT_READ, ANON | MAP_FIXED, -1, 0), -EINVAL);
+  t.p.cred.euid = 1000;
   assert.equal(await t.call("mmap", 0x1000, 4096, PROT_READ, ANON | MAP_FIXED, -1, 0), -EPERM);
+  t.p.cred.euid = 0;
+  assert.equal(await t.call("mmap", 0x1000, 4096, PROT_READ, ANON | MAP_FIXED, -1, 0), 0x1000);
   assert.equal(await t.call("mmap", 0, 4096, PROT_READ, MAP_PRIVATE, 55, 0), -EBADF);
   assert.equal(await t.call("mmap", 0, 2 ** 47, PROT_READ, ANON, -1, 0), -ENOMEM);
   assert.equal(await t.call("mmap", 0, 2 ** 40, PROT_RW, ANON, -1, 0), -ENOMEM, "overcommit");

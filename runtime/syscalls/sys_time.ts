@@ -8,7 +8,7 @@
 // for the guest's).
 
 import process from "node:process";
-import { EFAULT, EINVAL, EPERM } from "../kernel/errno.ts";
+import { EFAULT, EINVAL, EOPNOTSUPP, EPERM } from "../kernel/errno.ts";
 import type { Process } from "../kernel/process.ts";
 import { ERESTART_RESTARTBLOCK } from "../kernel/signal_defs.ts";
 import type { Args, SyscallDef } from "./table.ts";
@@ -40,7 +40,6 @@ export function clockNow(clock: number): number | undefined {
   switch (clock) {
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
-    case CLOCK_REALTIME_ALARM:
       return performance.timeOrigin + performance.now();
     case CLOCK_TAI:
       return performance.timeOrigin + performance.now() + TAI_OFFSET_MS;
@@ -48,7 +47,6 @@ export function clockNow(clock: number): number | undefined {
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:
     case CLOCK_BOOTTIME:
-    case CLOCK_BOOTTIME_ALARM:
       return bootOffsetMs + performance.now();
     case CLOCK_PROCESS_CPUTIME_ID:
     case CLOCK_THREAD_CPUTIME_ID: {
@@ -56,6 +54,7 @@ export function clockNow(clock: number): number | undefined {
       return t.user + t.system;
     }
   }
+  // The *_ALARM clocks need an RTC wake-up device; like a machine without one: EINVAL.
   if (clock < 0) {
     // clock_getcpuclockid encodings: ~pid << 3 | type (0 prof, 1 virt, 2 sched) | 4 per thread.
     const pid = ~(clock >> 3), type = clock & 3;
@@ -155,16 +154,22 @@ async function sysNanosleep(p: Process, a: Args): Promise<number> {
   return await sleepFor(p, ms, a.ulong(1));
 }
 
+/** Clocks without a sleep operation: clock_nanosleep answers EOPNOTSUPP. */
+const NO_NSLEEP = new Set([
+  CLOCK_THREAD_CPUTIME_ID,
+  CLOCK_MONOTONIC_RAW,
+  CLOCK_REALTIME_COARSE,
+  CLOCK_MONOTONIC_COARSE,
+  CLOCK_REALTIME_ALARM,
+  CLOCK_BOOTTIME_ALARM,
+]);
+
 async function sysClockNanosleep(p: Process, a: Args): Promise<number> {
   const clock = a.int(0), flags = a.int(1);
-  if (clock === CLOCK_THREAD_CPUTIME_ID) return -EINVAL;
+  if (NO_NSLEEP.has(clock)) return -EOPNOTSUPP;
+  if (clock < 0 && (clock & 4) !== 0) return -EINVAL; // per-thread CPU clocks cannot sleep
   const now = clockNow(clock);
-  if (
-    now === undefined || clock === CLOCK_MONOTONIC_RAW || clock === CLOCK_REALTIME_COARSE ||
-    clock === CLOCK_MONOTONIC_COARSE
-  ) {
-    return -EINVAL;
-  }
+  if (now === undefined) return -EINVAL;
   const t = readTimespec(p, a.ulong(2));
   if (t === undefined) return -EINVAL;
   const absolute = (flags & TIMER_ABSTIME) !== 0;
