@@ -8,7 +8,7 @@
 // not correctly rounded: they differ in the last bit in about 1-3% of cases, always when the
 // exact result lies within a few hundredths of an ulp of a rounding midpoint.
 
-import { bitLength, EXT64, F80, packExt, roundTo, status } from "./softfloat80.ts";
+import { bitLength, EXT64, F80, packExt, roundTo, status, unpack } from "./softfloat80.ts";
 
 /** An approximation (-1)^sign * m * 2^e, m > 0, with relative error below 2^-(prec - 8). */
 export class Approx {
@@ -286,4 +286,24 @@ export function exp2m1(sign: number, m: bigint, e: number, prec: number): Approx
     return power / factorial;
   });
   return new Approx(sign, zm * sum, ze - bits);
+}
+
+// ---- tiny arguments ------------------------------------------------------------------------------
+
+/**
+ * The value just below (`below`) or just above |v| for a nonzero finite v, rounded by `rc`:
+ * what sin, atan (below) and tan (above) give for tiny arguments, where the true difference is
+ * far below the last bit but decides directed rounding and C1.
+ */
+export function nudged(v: F80, below: boolean, rc: number): F80 {
+  const x = unpack(v);
+  const shift = 66 - bitLength(x.m); // two bits below a full 64-bit significand
+  const m = (x.m << BigInt(shift)) + (below ? -1n : 0n);
+  return packExt(roundTo(x.sign, m, x.e - shift, true, EXT64, rc, true));
+}
+
+/** |x| < 2^-33: sin x, tan x, atan x differ from x by less than a quarter ulp. */
+export function isTiny(v: F80): boolean {
+  const x = unpack(v);
+  return x.e + bitLength(x.m) <= -33;
 }

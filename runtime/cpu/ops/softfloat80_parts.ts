@@ -9,7 +9,6 @@ import {
   DE,
   EXT64,
   F80,
-  fromBigInt,
   IE,
   INDEFINITE,
   infinity,
@@ -24,11 +23,11 @@ import {
   roundExt,
   signOf,
   status,
-  toBigInt,
   unpack,
   ZE,
   zero,
 } from "./softfloat80.ts";
+import { fromBigInt, toBigInt } from "./softfloat80_convert.ts";
 
 export class Remainder {
   constructor(

@@ -35,10 +35,10 @@ import {
   PE,
   ROUNDED_UP,
   status,
-  toNumber,
   UE,
   ZE,
 } from "./softfloat80.ts";
+import { toNumber } from "./softfloat80_convert.ts";
 
 export const FSW_SF = 0x40, FSW_ES = 0x80, FSW_B = 0x8000;
 export const C0 = 0x100, C1 = 0x200, C2 = 0x400, C3 = 0x4000;

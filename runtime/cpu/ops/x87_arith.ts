@@ -5,7 +5,8 @@
 import type { Cpu } from "../state.ts";
 import type { Exec, Insn } from "../insn.ts";
 import { ea } from "../operands.ts";
-import { add, div, F80, INDEFINITE, mul, roundToInteger, sqrt, status } from "./softfloat80.ts";
+import { add, div, F80, INDEFINITE, mul, sqrt, status } from "./softfloat80.ts";
+import { roundToInteger } from "./softfloat80_convert.ts";
 import { fast, fastAdd, fastMul } from "./softfloat80_fast.ts";
 import { extract, remainder, scale } from "./softfloat80_parts.ts";
 import {
@@ -28,7 +29,7 @@ import {
   setSt,
   stackUnderflow,
 } from "./x87.ts";
-import { type MemReader, operand, readOperandFast } from "./x87_load_store.ts";
+import { type MemReader, operand, readOperandFast } from "./x87_load.ts";
 import type { X87 } from "../x87_state.ts";
 
 /** Operations by ModRM.reg of D8/DC/DA/DE: dest = dest op src (2 and 3 are comparisons). */

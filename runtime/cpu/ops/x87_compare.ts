@@ -37,7 +37,7 @@ import {
   setConditions,
   stackUnderflow,
 } from "./x87.ts";
-import { type MemReader, operand, readOperandFast } from "./x87_load_store.ts";
+import { type MemReader, operand, readOperandFast } from "./x87_load.ts";
 import { fastCompare } from "./softfloat80_fast.ts";
 
 /** C3 C2 C0 for each comparison result. */

@@ -42,24 +42,13 @@ import {
 } from "./x87_control.ts";
 import {
   fbld,
-  fbstp,
-  fcmov,
-  ffree,
-  ffreep,
   fildM16,
   fildM32,
   fildM64,
-  fistM,
   fldConstant,
   fldM32,
   fldM64,
   fldM80,
-  fldSt,
-  fstM32,
-  fstM64,
-  fstpM80,
-  fstSt,
-  fxch,
   MEM_F32,
   MEM_F64,
   MEM_I16,
@@ -69,8 +58,11 @@ import {
   readM32fp,
   readM32int,
   readM64fp,
-} from "./x87_load_store.ts";
-import { f2xm1, fcos, fpatan, fptan, fsin, fsincos, fyl2x, fyl2xp1 } from "./x87_transcendental.ts";
+} from "./x87_load.ts";
+import { fbstp, fistM, fstM32, fstM64, fstpM80 } from "./x87_store.ts";
+import { fcmov, ffree, ffreep, fldSt, fstSt, fxch } from "./x87_move.ts";
+import { f2xm1, fpatan, fyl2x, fyl2xp1 } from "./x87_transcendental.ts";
+import { fcos, fptan, fsin, fsincos } from "./x87_trig.ts";
 
 type Entry = [string, Exec] | undefined;
 

@@ -1,11 +1,10 @@
-// x87 transcendental instructions: FSIN FCOS FSINCOS FPTAN (C2 = 1 and ST(0) unchanged when
-// |x| >= 2^63), FPATAN, FYL2X, FYL2XP1, F2XM1. Values come from softfloat80_math.ts, rounded by
-// RC to 64 bits (precision control does not apply). Special operands follow the hardware (checked
-// against an AMD processor): see the tables in each function.
+// x87 logarithm, exponential and arctangent instructions: FYL2X, FYL2XP1, F2XM1, FPATAN. Values
+// come from softfloat80_math.ts, rounded by RC to 64 bits (precision control does not apply).
+// Special operands follow the hardware (checked against an AMD processor), including its answers
+// outside the documented domains: see each function.
 
 import type { Insn } from "../insn.ts";
 import type { Cpu } from "../state.ts";
-import type { X87 } from "../x87_state.ts";
 import {
   bitLength,
   classify,
@@ -37,168 +36,29 @@ import {
 import {
   atanRatio,
   exp2m1,
+  isTiny,
   log2,
   log2p1,
+  nudged,
   piMinus,
-  reduce,
   roundFunction,
-  sinCos,
-  tan,
 } from "./softfloat80_math.ts";
 import {
   begin,
-  C1,
-  C2,
-  canPush,
   deliver,
   enter,
   getSt,
   isEmpty,
   pop,
-  push,
-  roomForPush,
   roundingControl,
   setSt,
   stackUnderflow,
 } from "./x87.ts";
 
+/** Invalid operation: IE and the indefinite QNaN. */
 function invalid(): F80 {
   status.flags |= IE;
   return INDEFINITE;
-}
-
-/** The value just below (`below`) or just above |v| for a nonzero finite v, rounded by `rc`. */
-function nudged(v: F80, below: boolean, rc: number): F80 {
-  const x = unpack(v);
-  const shift = 66 - bitLength(x.m); // two bits below a full 64-bit significand
-  const m = (x.m << BigInt(shift)) + (below ? -1n : 0n);
-  return packExt(roundTo(x.sign, m, x.e - shift, true, EXT64, rc, true));
-}
-
-/** |x| < 2^-33: sin x, tan x, atan x differ from x by less than a quarter ulp. */
-function isTiny(v: F80): boolean {
-  const x = unpack(v);
-  return x.e + bitLength(x.m) <= -33;
-}
-
-// ---- sine, cosine, tangent ----------------------------------------------------------------------
-
-const SIN = 0, COS = 1;
-
-/** sin or cos of a finite, nonzero ST(0) below 2^63 (flags in status). */
-function sinOrCos(v: F80, which: number, rc: number): F80 {
-  if (classify(v) === K_DENORMAL) status.flags |= DE;
-  if (isTiny(v)) return which === SIN ? nudged(v, true, rc) : nudged(ONE, true, rc);
-  const x = unpack(v);
-  const r = reduce(x.sign, x.m, x.e);
-  return roundFunction((prec) => sinCos(r, which, prec), rc);
-}
-
-/**
- * Common operand handling of FSIN FCOS FSINCOS FPTAN: returns the operand when the function has
- * to be computed, or null after delivering a special result (`special` receives it, or nothing
- * when the operand is out of range and C2 is set).
- */
-function trigOperand(x: X87, special: (r: F80) => void): F80 | null {
-  begin(x);
-  const v = getSt(x, 0);
-  const k = classify(v);
-  let r: F80;
-  if (k === K_UNSUPPORTED || k === K_INF) r = invalid();
-  else if (isNaNKind(k)) r = propagateNaN(v, k, v, k);
-  else if ((v.se & 0x7fff) >= 0x3fff + 63) {
-    x.fsw = (x.fsw & ~C1) | C2;
-    return null;
-  } else return v;
-  x.fsw &= ~C2;
-  if (deliver(x, status.flags)) special(r);
-  return null;
-}
-
-/** FSIN (D9 FE) and FCOS (D9 FF). */
-function sinCosInstruction(c: Cpu, i: Insn, which: number): void {
-  const x = enter(c, i);
-  if (isEmpty(x, 0)) {
-    if (stackUnderflow(x)) setSt(x, 0, INDEFINITE);
-    return;
-  }
-  const v = trigOperand(x, (r) => setSt(x, 0, r));
-  if (!v) return;
-  const rc = roundingControl(x);
-  const r = classify(v) === K_ZERO ? (which === SIN ? v : ONE) : sinOrCos(v, which, rc);
-  x.fsw &= ~C2;
-  if (deliver(x, status.flags)) setSt(x, 0, r);
-}
-
-export function fsin(c: Cpu, i: Insn): void {
-  sinCosInstruction(c, i, SIN);
-}
-
-export function fcos(c: Cpu, i: Insn): void {
-  sinCosInstruction(c, i, COS);
-}
-
-/** FSINCOS (D9 FB): ST(0) = sin, then push cos. NaN operands give two NaNs. */
-export function fsincos(c: Cpu, i: Insn): void {
-  const x = enter(c, i);
-  if (isEmpty(x, 0)) {
-    if (stackUnderflow(x)) {
-      setSt(x, 0, INDEFINITE);
-      if (canPush(x)) push(x, INDEFINITE);
-    }
-    return;
-  }
-  if (!roomForPush(x)) return;
-  const v = trigOperand(x, (r) => {
-    setSt(x, 0, r);
-    push(x, r);
-  });
-  if (!v) return;
-  const rc = roundingControl(x);
-  let s = v, co = ONE;
-  if (classify(v) !== K_ZERO) {
-    s = sinOrCos(v, SIN, rc);
-    const sinUp = status.flags & ROUNDED_UP;
-    co = sinOrCos(v, COS, rc);
-    status.flags = (status.flags & ~ROUNDED_UP) | sinUp; // C1 reports the sine's rounding
-  }
-  x.fsw &= ~C2;
-  if (!deliver(x, status.flags)) return;
-  setSt(x, 0, s);
-  push(x, co);
-}
-
-/** FPTAN (D9 F2): ST(0) = tan, then push 1.0. NaN operands give two NaNs. */
-export function fptan(c: Cpu, i: Insn): void {
-  const x = enter(c, i);
-  if (isEmpty(x, 0)) {
-    if (stackUnderflow(x)) {
-      setSt(x, 0, INDEFINITE);
-      if (canPush(x)) push(x, INDEFINITE);
-    }
-    return;
-  }
-  if (!roomForPush(x)) return;
-  const v = trigOperand(x, (r) => {
-    setSt(x, 0, r);
-    push(x, r);
-  });
-  if (!v) return;
-  const rc = roundingControl(x);
-  let t = v;
-  if (classify(v) !== K_ZERO) {
-    if (classify(v) === K_DENORMAL) status.flags |= DE;
-    if (isTiny(v)) t = nudged(v, false, rc);
-    else {
-      const a = unpack(v);
-      const r = reduce(a.sign, a.m, a.e);
-      t = roundFunction((prec) => tan(r, prec), rc);
-    }
-  }
-  x.fsw &= ~C2;
-  if (!deliver(x, status.flags)) return;
-  setSt(x, 0, t);
-  push(x, ONE);
 }
 
 // ---- two-operand functions: ST(1) = f(ST(1), ST(0)), pop ----------------------------------------
