@@ -19,7 +19,8 @@ import { JOB_MAX_PAYLOAD, takeBoot } from "./boot.ts";
 import type { PipeRef } from "./pipes.ts";
 import type { ExitInfo } from "./proc_table.ts";
 
-const SIGCHLD = 17, EAGAIN = 11;
+const SIGCHLD = 17, EAGAIN = 11, SIG_IGN = 1;
+const SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2;
 
 /** What the running guest process may ask of the job (fork, wait, kill...). */
 export class GuestHost {
@@ -28,6 +29,8 @@ export class GuestHost {
   readonly zombies = new Map<number, { exit: ExitInfo; pgid: number }>();
   /** Live children: pid -> process group. */
   readonly children = new Map<number, number>();
+  /** Children's unreported stops (signal) and continues (0), for WUNTRACED / WCONTINUED. */
+  readonly stops = new Map<number, number>();
   /** Signal a child's exit raises in this process (clone's exit signal; SIGCHLD by default). */
   private readonly exitSignals = new Map<number, number>();
   private childWaiters = new Set<() => void>();
@@ -50,7 +53,13 @@ export class GuestHost {
   onChildExit(pid: number, exit: ExitInfo): void {
     const pgid = this.children.get(pid) ?? 0;
     this.children.delete(pid);
-    this.zombies.set(pid, { exit, pgid });
+    this.stops.delete(pid);
+    const p0 = this.process;
+    const action = p0?.signals.actions[SIGCHLD];
+    // SIGCHLD ignored, or SA_NOCLDWAIT: no zombie is left, wait finds nothing (Linux).
+    if (action && (action.handler === SIG_IGN || (action.flags & SA_NOCLDWAIT))) {
+      this.ask({ op: "reaped", pid }).catch(() => {});
+    } else this.zombies.set(pid, { exit, pgid });
     this.vforkWaiters.get(pid)?.();
     const p = this.process;
     const signo = this.exitSignals.get(pid) ?? SIGCHLD;
@@ -64,6 +73,32 @@ export class GuestHost {
         pid,
         uid: p.cred.uid,
         status: exit.signal ?? exit.code ?? 0,
+      });
+    }
+    for (const w of this.childWaiters) w();
+    this.childWaiters.clear();
+  }
+
+  /** This process stopped (signal number) or continued (0): tell the parent through the job. */
+  stopChanged(sig: number): void {
+    const p = this.process;
+    if (p) this.ask({ op: "child_state", pid: p.pid, sig }).catch(() => {});
+  }
+
+  /** A child stopped or continued (WUNTRACED / WCONTINUED), with SIGCHLD unless SA_NOCLDSTOP. */
+  onChildStop(pid: number, sig: number): void {
+    if (!this.children.has(pid)) return;
+    this.stops.set(pid, sig);
+    const p = this.process;
+    const action = p?.signals.actions[SIGCHLD];
+    if (p && action && !(action.flags & SA_NOCLDSTOP) && action.handler !== SIG_IGN) {
+      p.signals.post(p, {
+        signo: SIGCHLD,
+        errno: 0,
+        code: sig ? 5 : 6, // CLD_STOPPED, CLD_CONTINUED
+        pid,
+        uid: p.cred.uid,
+        status: sig || 18,
       });
     }
     for (const w of this.childWaiters) w();
@@ -151,6 +186,7 @@ const HOST_OPS: Record<string, HostOp> = {
   },
   child:    (h, m) => h.onChildExit(Number(m.pid), m.exit as ExitInfo),
   vfork_done: (h, m) => h.onVforkDone(Number(m.pid)),
+  child_stop: (h, m) => h.onChildStop(Number(m.pid), Number(m.sig)),
   reparent: (h, m) => { if (h.process) h.process.ppid = Number(m.ppid); },
 };
 

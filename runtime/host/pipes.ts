@@ -69,6 +69,10 @@ export class PipeTable {
     return { result: 0, state: this.state(b) };
   }
 
+  current(id: number): { result: 0; state: PipeState } {
+    return { result: 0, state: this.state(this.pipe(id)) };
+  }
+
   setCapacity(id: number, size: number): { result: number; state: PipeState } {
     const b = this.pipe(id);
     return { result: b.setCapacity(size), state: this.state(b) };

@@ -239,6 +239,15 @@ export class Supervisor {
     return { pid, vmid: host.vmid };
   }
 
+  /** A process stopped or continued: its parent hears of it (for WUNTRACED / WCONTINUED). */
+  childState(pid: number, sig: number): void {
+    const e = this.procs.get(pid);
+    const parent = e && this.procs.get(e.ppid);
+    if (parent && parent.state === "running") {
+      this.tell(parent.vmid, { op: "child_stop", pid, sig });
+    }
+  }
+
   exitReported(pid: number, exit: ExitInfo): void {
     this.processExited(pid, exit);
   }
@@ -292,10 +301,12 @@ const OPS: Record<string, Op> = {
   getpgid: (s, m) => s.procs.get(num(m.pid, "pid"))?.pgid ?? -ESRCH,
   getsid:  (s, m) => s.procs.get(num(m.pid, "pid"))?.sid ?? -ESRCH,
   getppid: (s, m) => s.procs.get(num(m.pid, "pid"))?.ppid ?? -ESRCH,
+  child_state: (s, m) => s.childState(num(m.pid, "pid"), num(m.sig, "sig")),
   pipe_create:  (s, _m, source) => s.pipes.create(source),
   pipe_read:    (s, m) => s.pipes.read(num(m.id, "id"), num(m.max, "max")),
   pipe_write:   (s, m) => s.pipes.write(num(m.id, "id"), m.data as Uint8Array),
   pipe_wait:    (s, m) => s.pipes.wait(num(m.id, "id"), m.end === "r" ? "r" : "w", num(m.size, "size")),
   pipe_close:   (s, m, source) => s.pipes.close(source, num(m.id, "id"), m.end === "r" ? "r" : "w"),
+  pipe_state:   (s, m) => s.pipes.current(num(m.id, "id")),
   pipe_setsize: (s, m) => s.pipes.setCapacity(num(m.id, "id"), num(m.size, "size")),
 };

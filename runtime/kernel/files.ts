@@ -166,6 +166,10 @@ export abstract class OpenFile {
   poll(_events: number): number {
     return DEFAULT_POLLMASK;
   }
+  /** Brings readiness known from elsewhere up to date before poll() (supervisor pipes). */
+  refresh(): Promise<void> | undefined {
+    return undefined;
+  }
   /** Resolves when the file may have become ready (for blocking poll); default: never waits. */
   waitReady(_events: number): Promise<void> | undefined {
     return undefined;

@@ -47,6 +47,8 @@ export interface PipeBackend {
   /** Resolves when the `end` may be ready (for `size` bytes when writing). */
   waitReady(end: "r" | "w", size: number): Promise<void>;
   state(): PipeState;
+  /** Fetches the current state when it is kept elsewhere. */
+  refresh?(): Promise<void>;
   close(end: "r" | "w"): void;
   setCapacity(size: number): number | Promise<number>;
 }
@@ -103,6 +105,9 @@ export class RemotePipe implements PipeBackend {
   }
   state(): PipeState {
     return this.last;
+  }
+  async refresh(): Promise<void> {
+    await this.ask({ op: "pipe_state" });
   }
   close(end: "r" | "w"): void {
     this.p.host!.ask({ op: "pipe_close", id: this.id, end }).catch(() => {});
@@ -176,6 +181,10 @@ export class PipeEnd extends OpenFile {
     return s.capacity - s.length >= PIPE_BUF ? POLLOUT : 0;
   }
 
+  override refresh(): Promise<void> | undefined {
+    return this.pipe.refresh?.();
+  }
+
   override waitReady(_events: number): Promise<void> {
     return this.pipe.waitReady(this.end, this.end === "w" ? PIPE_BUF : 1);
   }
@@ -184,8 +193,9 @@ export class PipeEnd extends OpenFile {
     return this.pipe.state().length;
   }
 
-  override ioctl(p: Process, request: number, arg: number): number {
+  override async ioctl(p: Process, request: number, arg: number): Promise<number> {
     if (request === FIONREAD) {
+      await this.pipe.refresh?.();
       const b = new Uint8Array(4);
       new DataView(b.buffer).setInt32(0, this.end === "r" ? this.pipe.state().length : 0, true);
       p.mem.write(arg, b);

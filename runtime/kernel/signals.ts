@@ -155,6 +155,7 @@ export class SignalState {
       this.drop(STOP_SIGNALS);
       if (this.stopped) {
         this.stopped = false;
+        p.host?.stopChanged(0); // the parent may wait for WCONTINUED
         this.wake();
       }
     } else if (STOP_SIGNALS & sigbit(sig)) {
@@ -264,6 +265,7 @@ export class SignalState {
         if (action === "stop") {
           this.stopped = true;
           p.strace?.event(`--- stopped by ${signalName(sig)} ---`);
+          p.host?.stopChanged(sig); // the parent may wait for WUNTRACED
           break;
         }
         p.exit(action === "core" ? { signal: sig, core: true } : { signal: sig });

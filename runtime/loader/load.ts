@@ -4,7 +4,8 @@
 // envp and the auxiliary vector. The address layout is Linux's with randomization off.
 
 import { cpuidFeatures } from "../cpu/ops/misc.ts";
-import { ENOENT, ENOEXEC } from "../kernel/errno.ts";
+import { ENOENT, ENOEXEC, ERRNO_NAMES } from "../kernel/errno.ts";
+import { hostErrno } from "../kernel/host_errno.ts";
 import { resolvePath } from "../kernel/paths.ts";
 import type { Process } from "../kernel/process.ts";
 import type { Memory } from "../memory/memory.ts";
@@ -91,7 +92,9 @@ export function readGuestFile(
   path: string,
 ): { guest: string; host: string; data: Uint8Array } {
   const r = resolvePath(p.fs, path, p.fs.cwd, true, p);
-  if (typeof r === "number") throw new LoadError(`${path}: No such file or directory`, -r);
+  if (typeof r === "number") {
+    throw new LoadError(`${path}: ${ERRNO_NAMES[-r]?.[1] ?? "cannot be resolved"}`, -r);
+  }
   let data: Uint8Array;
   try {
     const info = Deno.statSync(r.host);
@@ -109,7 +112,9 @@ export function readGuestFile(
     if (e instanceof Deno.errors.PermissionDenied) {
       throw new LoadError(`${path}: Permission denied`, 13);
     }
-    throw new LoadError(`${path}: ${e instanceof Error ? e.message : e}`, 5);
+    const errno = hostErrno(e);
+    const text = ERRNO_NAMES[errno]?.[1] ?? (e instanceof Error ? e.message : String(e));
+    throw new LoadError(`${path}: ${text}`, errno);
   }
   return { ...r, data };
 }

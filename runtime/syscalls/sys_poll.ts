@@ -79,11 +79,22 @@ function writeLeft(p: Process, addr: number, deadline: number, scale: number): v
   p.mem.write64(addr + 8, Math.floor((left - sec * 1000) * (scale / 1000)));
 }
 
+/** Lets files whose readiness lives elsewhere (supervisor pipes) catch up before polling. */
+async function refreshAll(p: Process, fds: number[]): Promise<void> {
+  const pending: Promise<void>[] = [];
+  for (const fd of fds) {
+    const r = fd >= 0 ? fileOf(p, fd)?.refresh() : undefined;
+    if (r) pending.push(r);
+  }
+  if (pending.length) await Promise.all(pending);
+}
+
 async function doPoll(p: Process, addr: number, nfds: number, deadline: number, now0: boolean) {
   if (nfds > p.fds.limit) return -EINVAL;
   const raw = p.mem.read(addr, nfds * 8);
   const v = new DataView(raw.buffer);
   for (;;) {
+    await refreshAll(p, Array.from({ length: nfds }, (_, k) => v.getInt32(8 * k, true)));
     let count = 0;
     const waiting: [OpenFile, number][] = [];
     for (let k = 0; k < nfds; k++) {
@@ -149,6 +160,7 @@ async function doSelect(
     wanted.push([fd, f, ev]);
   }
   for (;;) {
+    await refreshAll(p, wanted.map(([fd]) => fd));
     const out = sets.map((s) => s && new Uint8Array(s.length));
     let count = 0;
     const waiting: [OpenFile, number][] = [];

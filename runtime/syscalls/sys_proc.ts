@@ -32,7 +32,7 @@ const SIGCHLD = 17;
 const WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
 const WNOTHREAD = 0x20000000, WALL = 0x40000000, WCLONE = 0x80000000;
 const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
-const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_STOPPED = 5, CLD_CONTINUED = 6;
 
 /** The options a fork carries to the child. */
 export interface ForkOptions {
@@ -70,8 +70,8 @@ async function doClone(p: Process, flags: number, ptid: number, ctid: number, tl
 function sysClone(p: Process, a: Args) {
   // x86-64 argument order: flags, stack, parent_tid, child_tid, tls.
   const flags = a.uint(0) >>> 0;
-  if (a.ulong(1) !== 0 && !(flags & CLONE_VM)) {
-    // A new stack for a forked child: it starts with rsp there.
+  if (a.ulong(1) !== 0) {
+    // A new stack for the child (posix_spawn's vfork-style clone): it starts with rsp there.
     return doCloneWithStack(p, flags, a.ulong(1), a.ulong(2), a.ulong(3), a.ulong(4));
   }
   return doClone(p, flags, a.ulong(2), a.ulong(3), a.ulong(4));
@@ -141,10 +141,17 @@ async function waitChild(
   match: (pid: number, pgid: number) => boolean,
   options: number,
   reap: boolean,
-): Promise<{ pid: number; exit: ExitInfo } | number> {
+): Promise<{ pid: number; exit: ExitInfo; stop?: number } | number> {
   const host = p.host;
   if (!host) return -ECHILD;
   for (;;) {
+    for (const [pid, sig] of host.stops) {
+      if (!match(pid, host.children.get(pid) ?? 0)) continue;
+      const wanted = sig ? options & WUNTRACED : options & WCONTINUED;
+      if (!wanted) continue;
+      if (reap) host.stops.delete(pid);
+      return { pid, exit: {}, stop: sig };
+    }
     for (const [pid, z] of host.zombies) {
       if (!match(pid, z.pgid)) continue;
       if (reap) host.reap(pid);
@@ -172,7 +179,8 @@ async function sysWait4(p: Process, a: Args) {
   if (statusAddr) p.mem.checkWritable(statusAddr, 4);
   const r = await waitChild(p, matcher(p, pid), options, true);
   if (typeof r === "number") return r;
-  if (statusAddr) p.mem.write32(statusAddr, statusWord(r.exit));
+  const word = r.stop === undefined ? statusWord(r.exit) : r.stop ? (r.stop << 8) | 0x7f : 0xffff;
+  if (statusAddr) p.mem.write32(statusAddr, word);
   if (rusage) p.mem.write(rusage, new Uint8Array(144));
   return r.pid;
 }
@@ -196,8 +204,7 @@ async function sysWaitid(p: Process, a: Args) {
     match = (_c, pgid) => pgid === g;
   } else if (type === P_PIDFD) return -EINVAL;
   else return -EINVAL;
-  if (!(options & WEXITED)) return (options & WNOHANG) ? 0 : -ECHILD; // stops are not reported
-  const r = await waitChild(p, match, options, !(options & WNOWAIT));
+  const r = await waitChild(p, (pid, pgid) => match(pid, pgid), options, !(options & WNOWAIT));
   if (typeof r === "number") {
     if (r === 0 && infop) p.mem.write(infop, new Uint8Array(128)); // WNOHANG: si_pid = 0
     return r;
@@ -206,10 +213,17 @@ async function sysWaitid(p: Process, a: Args) {
     const b = new Uint8Array(128), v = new DataView(b.buffer);
     const e = r.exit;
     v.setInt32(0, SIGCHLD, true);
-    v.setInt32(8, e.signal === undefined ? CLD_EXITED : e.core ? CLD_DUMPED : CLD_KILLED, true);
+    const code = r.stop !== undefined
+      ? (r.stop ? CLD_STOPPED : CLD_CONTINUED)
+      : e.signal === undefined
+      ? CLD_EXITED
+      : e.core
+      ? CLD_DUMPED
+      : CLD_KILLED;
+    v.setInt32(8, code, true);
     v.setInt32(16, r.pid, true);
     v.setInt32(20, p.cred.uid, true);
-    v.setInt32(24, e.signal ?? e.code ?? 0, true);
+    v.setInt32(24, r.stop !== undefined ? (r.stop || 18) : e.signal ?? e.code ?? 0, true);
     p.mem.write(infop, b);
   }
   return 0;
