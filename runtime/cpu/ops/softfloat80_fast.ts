@@ -170,6 +170,37 @@ export function fastMul(
   return roundWork((sa ^ sb) >>> 15 & 1, exponent, p, rc);
 }
 
+// ---- division -----------------------------------------------------------------------------------
+
+/**
+ * a / b for normal operands, rounded to p bits by rc: one BigInt division for a 66-67 bit
+ * quotient and its remainder, the rest on 32-bit words.
+ */
+export function fastDiv(
+  sa: number,
+  ha: number,
+  la: number,
+  sb: number,
+  hb: number,
+  lb: number,
+  p: number,
+  rc: number,
+): boolean {
+  if (!isNormal(sa, ha) || !isNormal(sb, hb)) return false;
+  const n = ((BigInt(ha >>> 0) << 32n) | BigInt(la >>> 0)) << 66n;
+  const d = (BigInt(hb >>> 0) << 32n) | BigInt(lb >>> 0);
+  const q = n / d; // in [2^65, 2^67)
+  sticky = n === q * d ? 0 : 1;
+  w3 = Number(q >> 64n);
+  w2 = Number((q >> 32n) & 0xffffffffn);
+  w1 = Number(q & 0xffffffffn);
+  w0 = 0;
+  // q's bit j sits at working bit j + 32; value = q * 2^(ea - eb - 66).
+  const shift = normalizeWork();
+  const exponent = 29 - shift + (sa & 0x7fff) - (sb & 0x7fff);
+  return roundWork(((sa ^ sb) >>> 15) & 1, exponent, p, rc);
+}
+
 // ---- addition -----------------------------------------------------------------------------------
 
 /** a + b (a - b with `subtract`) for normal operands, rounded to p bits by rc. */

@@ -7,7 +7,7 @@ import type { Exec, Insn } from "../insn.ts";
 import { ea } from "../operands.ts";
 import { add, div, F80, INDEFINITE, mul, sqrt, status } from "./softfloat80.ts";
 import { roundToInteger } from "./softfloat80_convert.ts";
-import { fast, fastAdd, fastMul } from "./softfloat80_fast.ts";
+import { fast, fastAdd, fastDiv, fastMul } from "./softfloat80_fast.ts";
 import { extract, remainder, scale } from "./softfloat80_parts.ts";
 import {
   begin,
@@ -80,8 +80,11 @@ function tryFast(
       return fastAdd(ss, sh, sl, ds, dh, dl, true, p, rc);
     case OP_MUL:
       return fastMul(ds, dh, dl, ss, sh, sl, p, rc);
+    case OP_DIV:
+      return fastDiv(ds, dh, dl, ss, sh, sl, p, rc);
+    default:
+      return fastDiv(ss, sh, sl, ds, dh, dl, p, rc);
   }
-  return false;
 }
 
 /** Stores the fast path's result in physical register p. */

@@ -57,7 +57,9 @@ export const X87_OPS: Record<string, [number[], number]> = {
   flds: [mem(0xd9, 0), 0], fldl: [mem(0xdd, 0), 0], filds: [mem(0xdf, 0), 0],
   fildl: [mem(0xdb, 0), 0], fildll: [mem(0xdf, 5), 0], fbld: [mem(0xdf, 4), 0],
   fadds: [mem(0xd8, 0), 2], faddl: [mem(0xdc, 0), 2], fiadds: [mem(0xde, 0), 2],
-  fcoms: [mem(0xd8, 2), 2], fcomi: [[0xdb, 0xf1], 2], fucomi: [[0xdb, 0xe9], 2],
+  fcoms: [mem(0xd8, 2), 2], fdivl: [mem(0xdc, 6), 2], fdivrs: [mem(0xd8, 7), 2],
+  fidivl: [mem(0xda, 6), 2], fimuls: [mem(0xde, 1), 2], fsubrl: [mem(0xdc, 5), 2],
+  fmull: [mem(0xdc, 1), 2], fisubrl: [mem(0xda, 5), 2], ficompl: [mem(0xda, 3), 2], fcomi: [[0xdb, 0xf1], 2], fucomi: [[0xdb, 0xe9], 2],
   // Stack faults: too few operands (u_), a full stack (o_, full_), and register bookkeeping.
   u_fadd: [[0xd8, 0xc1], 1], u_fsqrt: [[0xd9, 0xfa], 0], u_fstl: [mem(0xdd, 2), 0],
   u_fistpll: [mem(0xdf, 7), 0], u_fbstp: [mem(0xdf, 6), 0], u_fsts: [mem(0xd9, 2), 0],
