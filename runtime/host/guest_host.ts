@@ -9,6 +9,7 @@
 
 import { Code } from "../../ipc/codes.ts";
 import { IpcWorker } from "../../ipc/worker.ts";
+import { HostFile, type SharedOffset } from "../kernel/host_file.ts";
 import { PipeEnd } from "../kernel/pipe.ts";
 import type { ExitStatus, Process } from "../kernel/process.ts";
 import { type ProcessSnapshot, restoreProcess, snapshotProcess } from "../kernel/snapshot.ts";
@@ -121,6 +122,13 @@ export class GuestHost {
    * Returns the child's pid, or -errno. A vfork parent waits until the child execs or exits.
    */
   async fork(p: Process, options: ForkOptions): Promise<number> {
+    // Regular files become shared descriptions: their offset moves to the supervisor.
+    for (const { file } of p.fds.entries.values()) {
+      if (file instanceof HostFile && !file.shared) {
+        const id = await this.ask({ op: "fpos_new", pos: file.pos }) as number;
+        file.shared = this.sharedOffset(id);
+      }
+    }
     const snap = snapshotProcess(p);
     snap.cpu.lo[0] = snap.cpu.hi[0] = 0; // the child's fork() returns 0
     const pipes: PipeRef[] = [];
@@ -159,6 +167,18 @@ export class GuestHost {
       this.vforkWaiters.delete(child.pid);
     }
     return child.pid;
+  }
+
+  /** A file offset the supervisor keeps for descriptions shared across processes. */
+  sharedOffset(id: number): SharedOffset {
+    return {
+      id,
+      get: async () => await this.ask({ op: "fpos_get", id }) as number,
+      add: async (n) => await this.ask({ op: "fpos_add", id, n }) as number,
+      set: async (pos) => {
+        await this.ask({ op: "fpos_set", id, pos });
+      },
+    };
   }
 
   /** The process replaced its image (execve): a vfork parent may go on. */
@@ -210,7 +230,7 @@ function execRoot(j: Record<string, unknown>): Process {
 
 /** A forked child: the parent's snapshot, with the clone options applied. */
 function forkChild(host: GuestHost, j: Record<string, unknown>): Process {
-  const p = restoreProcess(j.snapshot as ProcessSnapshot, { strace: Boolean(j.strace) });
+  const p = restoreProcess(j.snapshot as ProcessSnapshot, { strace: Boolean(j.strace) }, host);
   const o = j.options as ForkOptions;
   p.signals.forkChild();
   if (o.tls !== undefined) p.cpu.fsBase = o.tls;

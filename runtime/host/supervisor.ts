@@ -49,6 +49,9 @@ type Op = (s: Supervisor, msg: Record<string, unknown>, source: number) => unkno
 export class Supervisor {
   readonly procs: ProcTable;
   readonly pipes = new PipeTable();
+  /** Offsets of regular-file descriptions shared across processes (fork), by id. */
+  readonly offsets = new Map<number, number>();
+  private nextOffset = 1;
   private readonly idle: Host[] = [];
   private readonly hosts = new Map<number, Host>();
   private rootPid = 0;
@@ -239,6 +242,18 @@ export class Supervisor {
     return { pid, vmid: host.vmid };
   }
 
+  newOffset(pos: number): number {
+    const id = this.nextOffset++;
+    this.offsets.set(id, pos);
+    return id;
+  }
+
+  addOffset(id: number, n: number): number {
+    const old = this.offsets.get(id) ?? 0;
+    this.offsets.set(id, old + n);
+    return old;
+  }
+
   /** A process stopped or continued: its parent hears of it (for WUNTRACED / WCONTINUED). */
   childState(pid: number, sig: number): void {
     const e = this.procs.get(pid);
@@ -302,6 +317,10 @@ const OPS: Record<string, Op> = {
   getsid:  (s, m) => s.procs.get(num(m.pid, "pid"))?.sid ?? -ESRCH,
   getppid: (s, m) => s.procs.get(num(m.pid, "pid"))?.ppid ?? -ESRCH,
   child_state: (s, m) => s.childState(num(m.pid, "pid"), num(m.sig, "sig")),
+  fpos_new:    (s, m) => s.newOffset(num(m.pos, "pos")),
+  fpos_get:    (s, m) => s.offsets.get(num(m.id, "id")) ?? 0,
+  fpos_add:    (s, m) => s.addOffset(num(m.id, "id"), num(m.n, "n")),
+  fpos_set:    (s, m) => void s.offsets.set(num(m.id, "id"), num(m.pos, "pos")),
   pipe_create:  (s, _m, source) => s.pipes.create(source),
   pipe_read:    (s, m) => s.pipes.read(num(m.id, "id"), num(m.max, "max")),
   pipe_write:   (s, m) => s.pipes.write(num(m.id, "id"), m.data as Uint8Array),

@@ -32,7 +32,7 @@ function virtualNode(p: Process, path: string): VNode | undefined {
   return typeof r === "number" ? undefined : r.node;
 }
 
-registerFileKind("host", (_p, s) => {
+registerFileKind("host", (p, s) => {
   const acc = s.flags & O_ACCMODE, hostAppend = s.state.hostAppend === true;
   try {
     const file = Deno.openSync(str(s, "hostPath"), {
@@ -42,6 +42,9 @@ registerFileKind("host", (_p, s) => {
     });
     const f = new HostFile(file, s.path, str(s, "hostPath"), s.flags, hostAppend);
     f.pos = num(s, "pos");
+    if (typeof s.state.sharedOffset === "number" && p.host) {
+      f.shared = p.host.sharedOffset(s.state.sharedOffset);
+    }
     return f;
   } catch (e) {
     return -hostErrno(e);

@@ -155,7 +155,7 @@ export abstract class OpenFile {
   pwrite(_p: Process, _data: Uint8Array, _offset: number): number {
     return -ESPIPE;
   }
-  seek(_offset: number, _whence: number): number {
+  seek(_offset: number, _whence: number): number | Promise<number> {
     return -ESPIPE;
   }
   abstract stat(p: Process): StatInfo | number;

@@ -63,9 +63,23 @@ function completeTimes(info: () => Deno.FileInfo, change: AttrChange): [number, 
   ];
 }
 
+/**
+ * An offset kept by the supervisor, for a description shared by several processes after fork:
+ * reads, writes and seeks of any of them move it for all (Linux's shared f_pos).
+ */
+export interface SharedOffset {
+  readonly id: number;
+  get(): Promise<number>;
+  /** Adds `n` and returns the offset before. */
+  add(n: number): Promise<number>;
+  set(pos: number): Promise<void>;
+}
+
 export class HostFile extends OpenFile {
-  /** The description's offset. */
+  /** The description's offset (when not shared). */
   pos = 0;
+  /** Set once the description is shared with another process (fork). */
+  shared: SharedOffset | undefined;
   /** Where the host file's own position is. */
   private hostPos = 0;
 
@@ -87,9 +101,29 @@ export class HostFile extends OpenFile {
     }
   }
 
-  override read(p: Process, buf: Uint8Array): number {
+  override read(p: Process, buf: Uint8Array): number | Promise<number> {
+    if (this.shared) return this.sharedRead(p, this.shared, buf);
     const n = this.pread(p, buf, this.pos);
     if (n > 0) this.pos += n;
+    return n;
+  }
+
+  private async sharedRead(p: Process, s: SharedOffset, buf: Uint8Array): Promise<number> {
+    const pos = await s.get();
+    const n = this.pread(p, buf, pos);
+    if (n > 0) await s.add(n);
+    return n;
+  }
+
+  private async sharedWrite(s: SharedOffset, data: Uint8Array): Promise<number> {
+    if (this.flags & O_APPEND) {
+      const n = this.writeAt(data, -1);
+      if (n >= 0) await s.set(this.hostPos);
+      return n;
+    }
+    const at = await s.add(data.length); // reserves the range, as f_pos_lock would
+    const n = this.writeAt(data, at);
+    if (n !== data.length) await s.set(at + Math.max(0, n));
     return n;
   }
 
@@ -106,7 +140,8 @@ export class HostFile extends OpenFile {
     }
   }
 
-  override write(_p: Process, data: Uint8Array): number {
+  override write(_p: Process, data: Uint8Array): number | Promise<number> {
+    if (this.shared) return this.sharedWrite(this.shared, data);
     const append = (this.flags & O_APPEND) !== 0;
     const n = this.writeAt(data, append ? -1 : this.pos);
     if (n >= 0) this.pos = this.hostPos;
@@ -141,7 +176,19 @@ export class HostFile extends OpenFile {
     }
   }
 
-  override seek(offset: number, whence: number): number {
+  override seek(offset: number, whence: number): number | Promise<number> {
+    if (this.shared) return this.sharedSeek(this.shared, offset, whence);
+    return this.seekLocal(offset, whence);
+  }
+
+  private async sharedSeek(s: SharedOffset, offset: number, whence: number): Promise<number> {
+    this.pos = await s.get();
+    const r = this.seekLocal(offset, whence);
+    if (r >= 0) await s.set(r);
+    return r;
+  }
+
+  private seekLocal(offset: number, whence: number): number {
     let base: number;
     switch (whence) {
       case SEEK_SET:
@@ -251,7 +298,12 @@ export class HostFile extends OpenFile {
       kind: "host",
       flags: this.flags,
       path: this.path,
-      state: { hostPath: this.hostPath, pos: this.pos, hostAppend: this.hostAppend },
+      state: {
+        hostPath: this.hostPath,
+        pos: this.pos,
+        hostAppend: this.hostAppend,
+        ...(this.shared ? { sharedOffset: this.shared.id } : {}),
+      },
     };
   }
 

@@ -3,6 +3,7 @@
 // fresh guest host; checkpoints write them to images. Both restore through restoreProcess.
 
 import type { CpuSnapshot } from "../cpu/state.ts";
+import type { GuestHost } from "../host/guest_host.ts";
 import type { MemorySnapshot } from "../memory/memory.ts";
 import type { Vma } from "../memory/vma.ts";
 import type { FdTableSnapshot } from "./files.ts";
@@ -78,8 +79,13 @@ export function snapshotProcess(p: Process): ProcessSnapshot {
 }
 
 /** A new process holding a snapshot's state, ready to run from the saved rip. */
-export function restoreProcess(s: ProcessSnapshot, options: ProcessOptions = {}): Process {
+export function restoreProcess(
+  s: ProcessSnapshot,
+  options: ProcessOptions = {},
+  host?: GuestHost,
+): Process {
   const p = new Process({ ...options, root: s.fs.root });
+  p.host = host; // descriptors shared through the job reattach to it as they are reopened
   p.mem.restore(s.mem);
   p.cpu.restore(s.cpu);
   p.fs = { ...s.fs };

@@ -73,7 +73,7 @@ function fileOf(p: Process, fd: number): OpenFile | undefined {
   return f && !(f.flags & O_PATH) ? f : undefined;
 }
 
-function sysLseek(p: Process, a: Args): number {
+function sysLseek(p: Process, a: Args): number | Promise<number> {
   const f = fileOf(p, a.int(0));
   if (!f) return -EBADF;
   const whence = a.uint(2);
