@@ -38,10 +38,12 @@ export function fastCompare(
   if (za) mag = -1;
   else if (zb) mag = 1;
   else {
+    // Halves may come signed (memory reads) or unsigned (register arrays): compare as unsigned.
     const ea = sa & 0x7fff, eb = sb & 0x7fff;
+    const uha = ha >>> 0, uhb = hb >>> 0, ula = la >>> 0, ulb = lb >>> 0;
     if (ea !== eb) mag = ea > eb ? 1 : -1;
-    else if (ha !== hb) mag = (ha >>> 0) > (hb >>> 0) ? 1 : -1;
-    else if (la !== lb) mag = (la >>> 0) > (lb >>> 0) ? 1 : -1;
+    else if (uha !== uhb) mag = uha > uhb ? 1 : -1;
+    else if (ula !== ulb) mag = ula > ulb ? 1 : -1;
     else mag = 0;
   }
   return negA ? -mag : mag;
