@@ -123,8 +123,8 @@ export function loadXmmE(c: Cpu, i: Insn, s: Slot, bytes: number, aligned: boole
 }
 
 // ---- MMX ----------------------------------------------------------------------------------------
-// mm n is the significand of physical x87 register n. Every MMX instruction empties the x87 stack
-// top (TOP = 0) and marks all tags valid; a write also sets the register's sign+exponent to ones.
+// mm n is the significand of physical x87 register n. Every MMX instruction but EMMS sets the x87
+// TOP to 0 and marks all tags valid; a write also sets the register's sign+exponent word to ones.
 
 /** The x87-to-MMX transition done by every MMX instruction except EMMS. */
 export function mmxEnter(c: Cpu): void {

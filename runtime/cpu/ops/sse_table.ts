@@ -4,7 +4,7 @@
 // so they stay SIGILL.
 
 import type { Exec, Insn } from "../insn.ts";
-import { IMM_IB, type Row } from "../table.ts";
+import { IMM_IB, type Row } from "../row.ts";
 import {
   cmppd,
   cmpps,
