@@ -8,7 +8,7 @@ import { getRflags, setRflags } from "../cpu/flags.ts";
 import type { Cpu } from "../cpu/state.ts";
 import type { Memory } from "../memory/memory.ts";
 import { restoreFpState, saveFpState } from "../cpu/ops/fpstate.ts";
-import { SIGBUS, SIGCHLD, SIGFPE, SIGILL, SIGSEGV, SIGTRAP } from "./signal_defs.ts";
+import { SI_TIMER, SIGBUS, SIGCHLD, SIGFPE, SIGILL, SIGSEGV, SIGTRAP } from "./signal_defs.ts";
 
 /** One queued signal's siginfo. Fields beyond the header are present as the si_code needs. */
 export interface SigInfo {
@@ -22,6 +22,9 @@ export interface SigInfo {
   addr?: number;
   /** sigval (sigqueue, POSIX timers): the 64-bit value as a number. */
   value?: number;
+  /** POSIX timers (SI_TIMER): timer id and overrun count. */
+  timerId?: number;
+  overrun?: number;
   /** SIGCHLD. */
   status?: number;
   utime?: number;
@@ -59,6 +62,12 @@ export function encodeSigInfo(info: SigInfo): Uint8Array {
   }
   if (isFaultSignal(info.signo) && info.code > 0) {
     setU64(v, 16, info.addr ?? 0);
+    return out;
+  }
+  if (info.code === SI_TIMER) {
+    v.setInt32(16, info.timerId ?? 0, true);
+    v.setInt32(20, info.overrun ?? 0, true);
+    setU64(v, 24, info.value ?? 0);
     return out;
   }
   v.setInt32(16, info.pid ?? 0, true);

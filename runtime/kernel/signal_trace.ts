@@ -40,9 +40,13 @@ export function formatSigInfo(info: SigInfo): string {
   if (isFaultSignal(info.signo) && (info.code > 0 || info.code === 0x80)) {
     const a = info.addr ?? 0;
     parts.push(`si_addr=${a === 0 ? "NULL" : "0x" + BigInt.asUintN(64, BigInt(a)).toString(16)}`);
+  } else if (info.code === -2) {
+    const v = info.value ?? 0;
+    parts.push(`si_timerid=${info.timerId ?? 0}`, `si_overrun=${info.overrun ?? 0}`);
+    parts.push(`si_int=${v % 4294967296 | 0}`, `si_ptr=0x${v.toString(16)}`);
   } else if (info.code <= 0) {
     parts.push(`si_pid=${info.pid ?? 0}`, `si_uid=${info.uid ?? 0}`);
-    if (info.code === -1 || info.code === -2) {
+    if (info.code === -1) {
       const v = info.value ?? 0;
       parts.push(`si_int=${v % 4294967296 | 0}`, `si_ptr=0x${v.toString(16)}`);
     }

@@ -32,6 +32,7 @@ import {
   SEGV_ACCERR,
   SEGV_MAPERR,
   SI_KERNEL,
+  SI_TIMER,
   SI_USER,
   SIG_DFL,
   SIG_IGN,
@@ -59,6 +60,8 @@ import {
   writeFrame,
 } from "./signal_frame.ts";
 import { traceSignal } from "./signal_trace.ts";
+import { clockNow, isWallClock } from "./clocks.ts";
+import { PosixTimers, type PosixTimersSnapshot } from "./posix_timers.ts";
 import { IntervalTimers, type TimersSnapshot } from "./timers.ts";
 
 export type { SigInfo } from "./signal_frame.ts";
@@ -82,6 +85,7 @@ export interface SignalSnapshot {
   pending: SigInfo[];
   altstack: { sp: number; size: number; flags: number };
   timers: TimersSnapshot;
+  posixTimers?: PosixTimersSnapshot;
   trap: TrapState;
   pdeathsig: number;
   stopped: boolean;
@@ -108,6 +112,8 @@ export class SignalState {
   altSize = 0;
   altFlags = 0;
   readonly timers = new IntervalTimers();
+  /** timer_create timers (their clocks always exist: timer_create checked them). */
+  readonly posixTimers = new PosixTimers((clock) => clockNow(clock) ?? 0);
   /** trapno, error code and cr2 of the last fault, as the sigcontext reports them. */
   trap: TrapState = { trapno: 0, err: 0, cr2: 0 };
   /** prctl(PR_SET_PDEATHSIG) signal. */
@@ -141,15 +147,15 @@ export class SignalState {
 
   // ---- generation -------------------------------------------------------------------------------
 
-  /** Generates a signal for this process (kill, timers, the host, sigqueue). */
-  post(p: Process, info: SigInfo): void {
+  /** Generates a signal for this process (kill, timers, the host, sigqueue); false if dropped. */
+  post(p: Process, info: SigInfo): boolean {
     const sig = info.signo;
-    if (p.exitStatus) return;
+    if (p.exitStatus) return false;
     if (sig === SIGKILL) {
       this.stopped = false;
       p.exit({ signal: SIGKILL });
       this.wake();
-      return;
+      return true;
     }
     if (sig === SIGCONT) {
       this.drop(STOP_SIGNALS);
@@ -161,10 +167,10 @@ export class SignalState {
     } else if (STOP_SIGNALS & sigbit(sig)) {
       this.drop(sigbit(SIGCONT));
     }
-    if (this.ignored(sig)) return;
+    if (this.ignored(sig)) return false;
     const bit = sigbit(sig);
     if (sig < SIGRTMIN) {
-      if (this.pendingSet & bit) return; // a standard signal is pending at most once
+      if (this.pendingSet & bit) return false; // a standard signal is pending at most once
       this.standard[sig] = info;
     } else {
       this.rtQueue.push(info);
@@ -172,6 +178,7 @@ export class SignalState {
     this.pendingSet |= bit;
     this.recalc();
     if (this.deliverable) this.wake();
+    return true;
   }
 
   /**
@@ -194,8 +201,17 @@ export class SignalState {
   /** Discards pending signals in `set` (and their queued siginfo). */
   drop(set: bigint): void {
     if ((this.pendingSet & set) === 0n) return;
-    for (let s = 1; s < SIGRTMIN; s++) if (set & sigbit(s)) this.standard[s] = undefined;
-    this.rtQueue = this.rtQueue.filter((i) => (sigbit(i.signo) & set) === 0n);
+    for (let s = 1; s < SIGRTMIN; s++) {
+      const info = this.standard[s];
+      if (!(set & sigbit(s)) || !info) continue;
+      if (info.code === SI_TIMER) this.posixTimers.dequeued(info);
+      this.standard[s] = undefined;
+    }
+    this.rtQueue = this.rtQueue.filter((i) => {
+      if ((sigbit(i.signo) & set) === 0n) return true;
+      if (i.code === SI_TIMER) this.posixTimers.dequeued(i);
+      return false;
+    });
     this.pendingSet &= ~set;
     this.recalc();
   }
@@ -225,6 +241,7 @@ export class SignalState {
       if (!this.rtQueue.some((i) => i.signo === sig)) this.pendingSet &= ~bit;
     }
     this.recalc();
+    if (info?.code === SI_TIMER) this.posixTimers.dequeued(info);
     return info ?? { signo: sig, errno: 0, code: SI_USER, pid: 0, uid: 0 };
   }
 
@@ -241,7 +258,7 @@ export class SignalState {
    * unblocked signals. Returns a promise only when the process is stopped (wait for SIGCONT).
    */
   safepoint(p: Process): Promise<void> | undefined {
-    if (this.timers.armed) this.fireTimers(p);
+    if (this.timers.armed || this.posixTimers.armed) this.fireTimers(p);
     if (!this.deliverable && this.restartCode === 0 && !this.stopped) return undefined;
     return this.deliver(p);
   }
@@ -479,7 +496,7 @@ export class SignalState {
   private watchTimers(p: Process): () => void {
     let handle: number | undefined;
     const arm = () => {
-      const delay = this.timers.realDelay();
+      const delay = Math.min(this.timers.realDelay(), this.posixTimers.delay(isWallClock));
       if (delay === Infinity) return;
       handle = setTimeout(() => {
         this.fireTimers(p);
@@ -493,6 +510,10 @@ export class SignalState {
   private fireTimers(p: Process): void {
     for (const sig of this.timers.expired()) {
       this.post(p, { signo: sig, errno: 0, code: SI_KERNEL });
+    }
+    if (!this.posixTimers.armed) return;
+    for (const info of this.posixTimers.expired()) {
+      if (!this.post(p, info)) this.posixTimers.dequeued(info); // ignored: nothing stays queued
     }
   }
 
@@ -512,12 +533,14 @@ export class SignalState {
     this.altSp = this.altSize = this.altFlags = 0;
     this.savedMask = undefined;
     this.restartCode = 0;
+    this.posixTimers.clear(); // POSIX timers do not survive execve
   }
 
   /** The child side of fork (after restore()): no pending signals, no interval timers. */
   forkChild(): void {
     this.drop(this.pendingSet);
     for (let which = 0; which < 3; which++) this.timers.set(which, { value: 0, interval: 0 });
+    this.posixTimers.clear();
     this.stopped = false;
   }
 
@@ -537,6 +560,7 @@ export class SignalState {
       pending,
       altstack: { sp: this.altSp, size: this.altSize, flags: this.altFlags },
       timers: this.timers.snapshot(),
+      posixTimers: this.posixTimers.snapshot(),
       trap: { ...this.trap },
       pdeathsig: this.pdeathsig,
       stopped: this.stopped,
@@ -562,6 +586,7 @@ export class SignalState {
     this.altSize = s.altstack.size;
     this.altFlags = s.altstack.flags;
     this.timers.restore(s.timers);
+    this.posixTimers.restore(s.posixTimers ?? { nextId: 0, timers: [] });
     this.trap = { ...s.trap };
     this.pdeathsig = s.pdeathsig;
     this.stopped = s.stopped;

@@ -1,69 +1,30 @@
 // Time syscalls: clock_gettime, clock_getres, clock_nanosleep, nanosleep, gettimeofday, time,
-// times, getrusage, sched_yield (and clock_settime/settimeofday refused with EPERM). There is no
-// vDSO, so libc makes these real syscalls: they stay cheap (no allocation on the clock path).
-//
-// Clocks: REALTIME from performance.timeOrigin + performance.now() (sub-microsecond), MONOTONIC
-// and BOOTTIME as host uptime (sampled once, then advanced by performance.now()), CPU-time clocks
-// from the host process's CPU usage since this module loaded (the interpreter's time stands in
-// for the guest's).
+// times, getrusage, sched_yield, POSIX timers (timer_create, timer_settime, timer_gettime,
+// timer_getoverrun, timer_delete), and clock_settime/settimeofday refused with EPERM. There is
+// no vDSO, so libc makes these real syscalls: they stay cheap (no allocation on the clock path).
+// The clocks themselves are runtime/kernel/clocks.ts; timers live in the process's SignalState.
 
-import process from "node:process";
-import { EFAULT, EINVAL, EOPNOTSUPP, EPERM } from "../kernel/errno.ts";
+import { EAGAIN, EFAULT, EINVAL, EOPNOTSUPP, EPERM } from "../kernel/errno.ts";
 import type { Process } from "../kernel/process.ts";
-import { ERESTART_RESTARTBLOCK } from "../kernel/signal_defs.ts";
+import {
+  CLOCK_BOOTTIME_ALARM,
+  CLOCK_MONOTONIC_COARSE,
+  CLOCK_MONOTONIC_RAW,
+  CLOCK_PROCESS_CPUTIME_ID,
+  CLOCK_REALTIME_ALARM,
+  CLOCK_REALTIME_COARSE,
+  CLOCK_THREAD_CPUTIME_ID,
+  clockNow,
+  cpuTimes,
+  monotonicMs,
+} from "../kernel/clocks.ts";
+import { SIGEV_NONE, SIGEV_SIGNAL, SIGEV_THREAD, SIGEV_THREAD_ID } from "../kernel/posix_timers.ts";
+import { ERESTART_RESTARTBLOCK, NSIG, SIGALRM } from "../kernel/signal_defs.ts";
 import type { Args, SyscallDef } from "./table.ts";
 
-export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2;
-export const CLOCK_THREAD_CPUTIME_ID = 3, CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5;
-export const CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7, CLOCK_REALTIME_ALARM = 8;
-export const CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
 const TIMER_ABSTIME = 1;
 const USER_HZ = 100;
 const COARSE_NS = 4_000_000;
-/** TAI - UTC, in seconds (as Linux reports it when the offset is set by NTP). */
-const TAI_OFFSET_MS = 37_000;
-
-const cpuBase = process.cpuUsage();
-let bootOffsetMs = 0;
-try {
-  bootOffsetMs = Deno.osUptime() * 1000 - performance.now();
-} catch { /* no uptime: monotonic time starts with the supervisor */ }
-
-/** CPU time (ms) of this process since start: user and system. */
-export function cpuTimes(): { user: number; system: number } {
-  const u = process.cpuUsage(cpuBase);
-  return { user: u.user / 1000, system: u.system / 1000 };
-}
-
-/** Now on `clock` in ms, or undefined for an unknown clock. */
-export function clockNow(clock: number): number | undefined {
-  switch (clock) {
-    case CLOCK_REALTIME:
-    case CLOCK_REALTIME_COARSE:
-      return performance.timeOrigin + performance.now();
-    case CLOCK_TAI:
-      return performance.timeOrigin + performance.now() + TAI_OFFSET_MS;
-    case CLOCK_MONOTONIC:
-    case CLOCK_MONOTONIC_RAW:
-    case CLOCK_MONOTONIC_COARSE:
-    case CLOCK_BOOTTIME:
-      return bootOffsetMs + performance.now();
-    case CLOCK_PROCESS_CPUTIME_ID:
-    case CLOCK_THREAD_CPUTIME_ID: {
-      const t = cpuTimes();
-      return t.user + t.system;
-    }
-  }
-  // The *_ALARM clocks need an RTC wake-up device; like a machine without one: EINVAL.
-  if (clock < 0) {
-    // clock_getcpuclockid encodings: ~pid << 3 | type (0 prof, 1 virt, 2 sched) | 4 per thread.
-    const pid = ~(clock >> 3), type = clock & 3;
-    if (pid !== 0 || type === 3) return undefined;
-    const t = cpuTimes();
-    return type === 1 ? t.user : t.user + t.system;
-  }
-  return undefined;
-}
 
 function isCpuClock(clock: number): boolean {
   return clock === CLOCK_PROCESS_CPUTIME_ID || clock === CLOCK_THREAD_CPUTIME_ID || clock < 0;
@@ -191,7 +152,7 @@ function sysTimes(p: Process, a: Args): number {
     p.mem.write64(buf + 16, 0);
     p.mem.write64(buf + 24, 0);
   }
-  return Math.floor((bootOffsetMs + performance.now()) * USER_HZ / 1000);
+  return Math.floor(monotonicMs() * USER_HZ / 1000);
 }
 
 const RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
@@ -217,6 +178,87 @@ function sysGetrusage(p: Process, a: Args): number {
   return 0;
 }
 
+// ---- POSIX timers ---------------------------------------------------------------------------
+
+/** Clocks timer_create accepts (CPU clocks and the wall clocks with hrtimers). */
+function timerClockError(clock: number): number {
+  if (clockNow(clock) === undefined) {
+    return clock === CLOCK_REALTIME_ALARM || clock === CLOCK_BOOTTIME_ALARM ? -EOPNOTSUPP : -EINVAL;
+  }
+  if (
+    clock === CLOCK_MONOTONIC_RAW || clock === CLOCK_REALTIME_COARSE ||
+    clock === CLOCK_MONOTONIC_COARSE
+  ) {
+    return -EOPNOTSUPP;
+  }
+  return 0;
+}
+
+function sysTimerCreate(p: Process, a: Args): number {
+  const clock = a.int(0), sevp = a.ulong(1), out = a.ulong(2);
+  let notify = SIGEV_SIGNAL, signo = SIGALRM, value: number | undefined, tid = 0;
+  if (sevp !== 0) {
+    value = p.mem.read64(sevp);
+    signo = p.mem.read32(sevp + 8);
+    notify = p.mem.read32(sevp + 12);
+    tid = p.mem.read32(sevp + 16);
+  }
+  const e = timerClockError(clock);
+  if (e < 0) return e;
+  const timers = p.signals.posixTimers;
+  const id = timers.allocateId();
+  if (id < 0) return -EAGAIN;
+  // The sigevent is checked after the id is taken, as Linux does.
+  if (notify === SIGEV_THREAD_ID && tid !== p.tid) return -EINVAL;
+  const known = notify === SIGEV_NONE || notify === SIGEV_SIGNAL || notify === SIGEV_THREAD ||
+    notify === SIGEV_THREAD_ID;
+  if (!known || (notify !== SIGEV_NONE && (signo <= 0 || signo > NSIG))) return -EINVAL;
+  p.mem.write32(out, id);
+  timers.create(id, clock, notify, signo, value);
+  return 0;
+}
+
+/** Reads a struct itimerspec as [interval, value] ms, or undefined when invalid. */
+function readItimerspec(p: Process, addr: number): [number, number] | undefined {
+  const interval = readTimespec(p, addr), value = readTimespec(p, addr + 16);
+  return interval === undefined || value === undefined ? undefined : [interval, value];
+}
+
+function writeItimerspec(p: Process, addr: number, v: { value: number; interval: number }) {
+  p.mem.checkWritable(addr, 32);
+  writeTimespec(p, addr, v.interval);
+  writeTimespec(p, addr + 16, v.value);
+}
+
+function sysTimerSettime(p: Process, a: Args): number {
+  const timers = p.signals.posixTimers;
+  const t = timers.get(a.int(0));
+  if (!t) return -EINVAL;
+  const spec = readItimerspec(p, a.ulong(2));
+  if (spec === undefined) return -EINVAL;
+  const old = a.ulong(3);
+  if (old !== 0) writeItimerspec(p, old, timers.remaining(t));
+  timers.set(t, spec[1], spec[0], (a.int(1) & TIMER_ABSTIME) !== 0);
+  return 0;
+}
+
+function sysTimerGettime(p: Process, a: Args): number {
+  const timers = p.signals.posixTimers;
+  const t = timers.get(a.int(0));
+  if (!t) return -EINVAL;
+  writeItimerspec(p, a.ulong(1), timers.remaining(t));
+  return 0;
+}
+
+function sysTimerGetoverrun(p: Process, a: Args): number {
+  const t = p.signals.posixTimers.get(a.int(0));
+  return t ? t.lastOverrun : -EINVAL;
+}
+
+function sysTimerDelete(p: Process, a: Args): number {
+  return p.signals.posixTimers.delete(a.int(0)) ? 0 : -EINVAL;
+}
+
 function sysSchedYield(): number {
   return 0;
 }
@@ -235,6 +277,11 @@ export const rows: SyscallDef[] = [
   { name: "times", handler: sysTimes, args: "p" },
   { name: "getrusage", handler: sysGetrusage, args: "d,p" },
   { name: "sched_yield", handler: sysSchedYield, args: "" },
+  { name: "timer_create", handler: sysTimerCreate, args: "d,p,p" },
+  { name: "timer_settime", handler: sysTimerSettime, args: "d,x,p,p" },
+  { name: "timer_gettime", handler: sysTimerGettime, args: "d,p" },
+  { name: "timer_getoverrun", handler: sysTimerGetoverrun, args: "d" },
+  { name: "timer_delete", handler: sysTimerDelete, args: "d" },
   { name: "clock_settime", handler: refuse, args: "d,p", level: "partial: EPERM" },
   { name: "settimeofday", handler: refuse, args: "p,p", level: "partial: EPERM" },
 ];

@@ -82,3 +82,44 @@ Deno.test("times and getrusage report this process", async () => {
   assert.equal(await t.call("getrusage", 5, ru), -EINVAL);
   assert.equal(await t.call("sched_yield"), 0);
 });
+
+Deno.test("POSIX timers: create, arm, expire with SI_TIMER, overrun while queued, delete", async () => {
+  const t = new TestProcess();
+  const s = t.p.signals;
+  s.setBlocked(1n << 33n); // SIGRTMIN+2 (34) stays queued
+  const ev = t.alloc(64), id = t.alloc(4), spec = t.alloc(32), cur = t.alloc(32);
+  t.p.mem.write64(ev, 777);
+  t.p.mem.write32(ev + 8, 34);
+  assert.equal(await t.call("timer_create", 1, ev, id), 0);
+  assert.equal(t.p.mem.read32(id), 0);
+  assert.equal(await t.call("timer_create", 4, ev, id), -EOPNOTSUPP);
+  assert.equal(await t.call("timer_create", 99, ev, id), -EINVAL);
+  t.p.mem.write32(ev + 12, 9);
+  assert.equal(await t.call("timer_create", 1, ev, id), -EINVAL, "bad sigev_notify");
+  assert.equal(await t.call("timer_create", 1, 0, id), 0);
+  assert.equal(t.p.mem.read32(id), 2, "a failed create used up id 1");
+  t.p.mem.write64(spec + 8, 5_000_000); // interval 5 ms
+  t.p.mem.write64(spec + 24, 5_000_000); // first expiry in 5 ms
+  assert.equal(await t.call("timer_settime", 0, 0, spec, 0), 0);
+  assert.equal(await t.call("timer_settime", 7, 0, spec, 0), -EINVAL);
+  await new Promise((r) => setTimeout(r, 30));
+  s.safepoint(t.p);
+  assert.equal(s.pending, 1n << 33n);
+  const info = s.dequeue(34);
+  assert.equal(info.code, -2);
+  assert.equal(info.timerId, 0);
+  assert.equal(info.value, 777);
+  assert.ok(info.overrun! >= 3, `overrun ${info.overrun}`);
+  assert.equal(await t.call("timer_getoverrun", 0), info.overrun);
+  assert.equal(await t.call("timer_gettime", 0, cur), 0);
+  assert.equal(t.p.mem.read64(cur + 8), 5_000_000);
+  t.p.mem.write64(spec + 24, 0);
+  assert.equal(await t.call("timer_settime", 0, 0, spec, cur), 0);
+  assert.equal(await t.call("timer_gettime", 0, cur), 0);
+  assert.equal(t.p.mem.read64(cur + 16) + t.p.mem.read64(cur + 24), 0, "disarmed");
+  assert.equal(await t.call("timer_delete", 0), 0);
+  assert.equal(await t.call("timer_delete", 0), -EINVAL);
+  assert.equal(await t.call("timer_getoverrun", 0), -EINVAL);
+  const snap = s.snapshot();
+  assert.equal(snap.posixTimers?.timers.length, 1);
+});
