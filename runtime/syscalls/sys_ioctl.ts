@@ -26,10 +26,19 @@ function sysIoctl(p: Process, a: Args): number | Promise<number> {
       return 0;
     }
     case FIONREAD: {
-      const n = f.readable();
-      if (n === undefined) break;
-      p.mem.write(arg, int32(n));
-      return 0;
+      const answer = () => {
+        const n = f.readable();
+        if (n === undefined) return undefined;
+        p.mem.write(arg, int32(n));
+        return 0;
+      };
+      const pending = f.refresh(); // a supervisor pipe learns its current length first
+      if (pending) {
+        return pending.then(() => answer() ?? f.ioctl(p, request, arg));
+      }
+      const r = answer();
+      if (r === undefined) break;
+      return r;
     }
   }
   return f.ioctl(p, request, arg);
