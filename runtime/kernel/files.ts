@@ -208,7 +208,7 @@ export abstract class OpenFile {
    * fcntl commands particular to a kind of file (F_GETPIPE_SZ, F_ADD_SEALS...); undefined when
    * the file does not handle `cmd` and the generic answer applies.
    */
-  fileControl(_p: Process, _cmd: number, _arg: number): number | undefined {
+  fileControl(_p: Process, _cmd: number, _arg: number): number | Promise<number> | undefined {
     return undefined;
   }
   /** This description as plain data, or undefined when it cannot be saved (then a checkpoint

@@ -204,12 +204,18 @@ export class PipeEnd extends OpenFile {
     return -25; // ENOTTY
   }
 
-  override fileControl(_p: Process, cmd: number, arg: number): number | undefined {
-    if (cmd === F_GETPIPE_SZ) return this.pipe.state().capacity;
+  override fileControl(
+    _p: Process,
+    cmd: number,
+    arg: number,
+  ): number | Promise<number> | undefined {
+    if (cmd === F_GETPIPE_SZ) {
+      const pending = this.pipe.refresh?.();
+      return pending ? pending.then(() => this.pipe.state().capacity) : this.pipe.state().capacity;
+    }
     if (cmd === F_SETPIPE_SZ) {
-      if (arg < 0) return -EINVAL;
-      const r = this.pipe.setCapacity(arg);
-      return typeof r === "number" ? r : undefined;
+      if (arg < 0 || arg > 0x7fffffff) return -EINVAL;
+      return this.pipe.setCapacity(arg);
     }
     return undefined;
   }

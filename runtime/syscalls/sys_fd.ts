@@ -71,7 +71,7 @@ function recordLock(p: Process, fd: number, cmd: number, addr: number): number {
   return type === F_UNLCK ? 0 : -EINVAL;
 }
 
-function sysFcntl(p: Process, a: Args): number {
+function sysFcntl(p: Process, a: Args): number | Promise<number> {
   const fd = a.int(0), cmd = a.int(1);
   const entry = p.fds.entry(fd);
   if (!entry) return -EBADF;
