@@ -334,11 +334,13 @@ export class SignalState {
     const altFlags = this.altStackFlags(userSp) | (this.altFlags & SS_AUTODISARM);
     const mask = this.savedMask ?? this.blockedSet;
     const frame = frameAddress(sp);
-    if (!(a.flags & SA_RESTORER) || ((entering || nested) && !this.onAltStack(frame))) {
+    const overflow = (entering || nested) &&
+      !(frame > this.altSp && frame - this.altSp <= this.altSize); // Linux's __on_sig_stack
+    if (!(a.flags & SA_RESTORER) || overflow) {
       this.forceSigsegv(p, sig);
       return;
     }
-    if (entering && (this.altFlags & SS_AUTODISARM)) this.altSp = this.altSize = 0;
+    if (entering && (this.altFlags & SS_AUTODISARM)) this.altSp = this.altSize = this.altFlags = 0;
     try {
       writeFrame(cpu, p.mem, sp, {
         signo: sig,

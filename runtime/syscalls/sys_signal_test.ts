@@ -414,3 +414,28 @@ Deno.test("strace lines for delivered signals and exits", async () => {
     "{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0xfffffffffffff000}",
   );
 });
+
+Deno.test("SS_AUTODISARM: the handler runs on the alternate stack, which is disarmed meanwhile", async () => {
+  const t = setup();
+  const alt = SCRATCH + 0x20000, size = 0x10000;
+  const ss = t.alloc(24), old = t.alloc(24);
+  t.p.mem.write64(ss, alt);
+  t.p.mem.write32(ss + 8, 0x80000000);
+  t.p.mem.write64(ss + 16, size);
+  assert.equal(await t.call("sigaltstack", ss, 0), 0);
+  t.p.cpu.setReg(4, STACK);
+  await sigaction(t, SIGUSR1, HANDLER, SA_ONSTACK);
+  t.p.signals.post(t.p, { signo: SIGUSR1, errno: 0, code: 0 });
+  t.p.signals.safepoint(t.p);
+  const sp = t.p.cpu.reg(4);
+  assert.ok(sp > alt && sp < alt + size);
+  assert.equal(t.p.mem.read32(sp + UC + 16 + 8) >>> 0, 0x80000000, "uc_stack keeps the flag");
+  assert.equal(await t.call("sigaltstack", 0, old), 0);
+  assert.equal(t.p.mem.read32(old + 8), 2, "disarmed while the handler runs");
+  // sigreturn re-arms it from uc_stack.
+  t.p.cpu.setReg(4, sp + 8);
+  await t.call("rt_sigreturn");
+  assert.equal(await t.call("sigaltstack", 0, old), 0);
+  assert.equal(t.p.mem.read32(old + 8) >>> 0, 0x80000000);
+  assert.equal(t.p.mem.read64(old), alt);
+});
