@@ -62,6 +62,7 @@ import {
 import { traceSignal } from "./signal_trace.ts";
 import { clockNow, isWallClock } from "./clocks.ts";
 import { PosixTimers, type PosixTimersSnapshot } from "./posix_timers.ts";
+import { getRlimit, RLIMIT_CORE } from "./rlimits.ts";
 import { IntervalTimers, type TimersSnapshot } from "./timers.ts";
 
 export type { SigInfo } from "./signal_frame.ts";
@@ -285,7 +286,9 @@ export class SignalState {
           p.host?.stopChanged(sig); // the parent may wait for WUNTRACED
           break;
         }
-        p.exit(action === "core" ? { signal: sig, core: true } : { signal: sig });
+        // A core is "dumped" (reported; no file is written) only when RLIMIT_CORE allows one.
+        const core = action === "core" && getRlimit(p, RLIMIT_CORE)[0] > 0;
+        p.exit(core ? { signal: sig, core: true } : { signal: sig });
         return undefined;
       }
       this.settleRestart(p, a);

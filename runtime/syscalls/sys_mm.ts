@@ -96,7 +96,7 @@ function sysBrk(p: Process, a: Args): number {
   if (newTop > TASK_SIZE || !p.mem.vmas.isFree(oldTop, newTop + PAGE_SIZE)) return old;
   if (!mayExpand(p, newTop - oldTop)) return old;
   const heap = vmasOf(p.mem).find((v) => v.end === oldTop && v.name === "[heap]");
-  if (heap && oldTop > p.brkStart) heap.end = newTop;
+  if (heap && oldTop > p.brkStart && heap.prot === (PROT_READ | PROT_WRITE)) heap.end = newTop;
   else p.mem.map(oldTop, newTop - oldTop, PROT_READ | PROT_WRITE, { name: "[heap]" });
   return p.brk = want;
 }
