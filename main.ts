@@ -2,7 +2,8 @@
 // x86-64 Linux program under the interpreter and exits with its status (128+N if killed by
 // signal N). Errors go to stderr prefixed "supervisor:".
 
-import { LoadError, runProgram } from "./mod.ts";
+import { LoadError } from "./mod.ts";
+import { findProgram } from "./runtime/kernel/start.ts";
 import { guestHostMain } from "./runtime/host/guest_host.ts";
 import { Supervisor } from "./runtime/host/supervisor.ts";
 
@@ -132,40 +133,34 @@ async function commandRun(argv: string[]): Promise<number> {
       throw new UsageError(`--root ${o.root}: no such directory`);
     }
   }
-  if (Deno.env.get("SUPERVISOR_MP") === "1") return await runJob(o);
-  const started = performance.now();
-  const result = await runProgram(o.program, [o.program, ...o.args], {
-    env: [...o.env].map(([k, v]) => `${k}=${v}`),
-    root: o.root,
-    cwd: o.cwd,
-    strace: o.strace,
-  });
-  if (o.stats) {
-    const seconds = (performance.now() - started) / 1000;
-    const mips = result.instructions / seconds / 1e6;
-    console.error(
-      `supervisor: stats: instructions=${result.instructions} seconds=${seconds.toFixed(3)} mips=${
-        mips.toFixed(1)
-      }`,
-    );
-  }
-  const s = result.status;
-  return s.signal !== undefined ? 128 + s.signal : s.code ?? 0;
+  return await runJob(o);
 }
 
 /** Runs the job with the supervisor as IPC leader and every guest process in a host of its own. */
 async function runJob(o: RunOptions): Promise<number> {
+  const envp = [...o.env].map(([k, v]) => `${k}=${v}`);
+  const program = findProgram(o.program, envp, o.root ?? "/");
+  const started = performance.now();
   const supervisor = await Supervisor.start();
   try {
     const exit = await supervisor.run({
       kind: "exec",
-      program: o.program,
+      program,
       argv: [o.program, ...o.args],
-      envp: [...o.env].map(([k, v]) => `${k}=${v}`),
+      envp,
       root: o.root,
       cwd: o.cwd,
       strace: o.strace,
     });
+    if (o.stats) {
+      const seconds = (performance.now() - started) / 1000;
+      const n = supervisor.instructions;
+      console.error(
+        `supervisor: stats: instructions=${n} seconds=${seconds.toFixed(3)} mips=${
+          (n / seconds / 1e6).toFixed(1)
+        } processes=${supervisor.processCount}`,
+      );
+    }
     return exit.signal !== undefined ? 128 + exit.signal : exit.code ?? 0;
   } catch (e) {
     const errno = (e as { errno?: number }).errno;

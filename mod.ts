@@ -12,8 +12,7 @@
  */
 
 import type { ExitStatus } from "./runtime/kernel/process.ts";
-import { startProcess } from "./runtime/kernel/start.ts";
-import { LoadError } from "./runtime/loader/load.ts";
+import { findProgram, startProcess } from "./runtime/kernel/start.ts";
 
 export { LoadError } from "./runtime/loader/load.ts";
 export type { ExitStatus } from "./runtime/kernel/process.ts";
@@ -50,19 +49,4 @@ export async function runProgram(
   const p = startProcess(findProgram(program, env, options.root ?? "/"), argv, env, options);
   const status = await p.runUntilExit();
   return { status, instructions: p.cpu.icount };
-}
-
-function findProgram(program: string, env: string[], root: string): string {
-  if (program.includes("/")) return program;
-  const path = env.find((e) => e.startsWith("PATH="))?.slice(5) ??
-    "/usr/local/bin:/usr/bin:/bin";
-  for (const dir of path.split(":")) {
-    if (!dir) continue;
-    const guest = `${dir}/${program}`;
-    try {
-      const host = root === "/" ? guest : root + (guest.startsWith("/") ? guest : "/" + guest);
-      if (Deno.statSync(host).isFile) return guest;
-    } catch { /* keep looking */ }
-  }
-  throw new LoadError(`${program}: command not found`, 2);
 }

@@ -295,7 +295,7 @@ export async function guestHostMain(): Promise<number> {
   started.resolve({ ok: true });
   const status = await p.runUntilExit();
   host.execDone(); // a vfork parent waits for exec or exit
-  await host.ask({ op: "exit", pid: p.pid, exit: exitInfo(status) });
+  await host.ask({ op: "exit", pid: p.pid, exit: exitInfo(status), icount: p.cpu.icount });
   await worker.close();
   return 0;
 }

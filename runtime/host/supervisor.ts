@@ -55,6 +55,9 @@ export class Supervisor {
   private readonly idle: Host[] = [];
   private readonly hosts = new Map<number, Host>();
   private rootPid = 0;
+  /** Guest instructions retired by every process of the job that has exited, and their count. */
+  instructions = 0;
+  processCount = 0;
   private rootExit: ExitInfo | undefined;
   private allDone = Promise.withResolvers<void>();
   private closing = false;
@@ -263,7 +266,9 @@ export class Supervisor {
     }
   }
 
-  exitReported(pid: number, exit: ExitInfo): void {
+  exitReported(pid: number, exit: ExitInfo, icount: number): void {
+    this.instructions += icount;
+    this.processCount++;
     this.processExited(pid, exit);
   }
 
@@ -308,7 +313,7 @@ const num = (v: unknown, name: string): number => {
 const OPS: Record<string, Op> = {
   ready:   (s, _m, source) => s.hostReady(source),
   fork:    (s, m) => s.forkHost(num(m.pid, "pid"), (m.pipes ?? []) as PipeRef[]),
-  exit:    (s, m) => s.exitReported(num(m.pid, "pid"), m.exit as ExitInfo),
+  exit:    (s, m) => s.exitReported(num(m.pid, "pid"), m.exit as ExitInfo, Number(m.icount) || 0),
   reaped:  (s, m) => s.procs.reap(num(m.pid, "pid")),
   kill:    (s, m) => s.kill(num(m.sender, "sender"), num(m.pid, "pid"), num(m.signal, "signal")),
   setpgid: (s, m) => s.setpgid(num(m.caller, "caller"), num(m.pid, "pid"), num(m.pgid, "pgid")),
