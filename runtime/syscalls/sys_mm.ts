@@ -177,7 +177,12 @@ export function mmap(
     if (typeof r === "number") return r === -ESPIPE ? -ENODEV : r;
     data = r;
   }
-  if (fixed) unmapRange(p, at, len);
+  if (fixed) {
+    // What was there goes (shared pages written back); file references are settled after the
+    // new mapping exists, so a file mapped again in its own place is never released between.
+    writeBack(p, at, at + len);
+    p.mem.unmap(at, len);
+  }
   const info: Partial<MappedVma> = {
     shared,
     growsDown: (flags & MAP_GROWSDOWN) !== 0 || undefined,
@@ -198,6 +203,7 @@ export function mmap(
   p.mem.map(at, len, prot & PROT_RWX, info as Partial<MappedVma>);
   if (data && data.length > 0) p.mem.poke(at, data);
   if (!file || !shared) mergeAround(p.mem, at, at + len);
+  if (fixed) releaseUnmappedFiles(p);
   return at;
 }
 

@@ -158,10 +158,10 @@ Deno.test("mincore reports touched pages; msync checks flags and ranges", async 
 
 Deno.test("file mappings: contents, access checks, and MAP_SHARED write-back", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "sys-mm-test-" });
+  const path = `${dir}/data`;
+  Deno.writeTextFileSync(path, "hello, mapped world");
   const t = new TestProcess();
   try {
-    const path = `${dir}/data`;
-    Deno.writeTextFileSync(path, "hello, mapped world");
     const ro = await t.call("open", path, O_RDONLY);
     const wo = await t.call("open", path, O_WRONLY);
     assert.equal(await t.call("mmap", 0, 4096, PROT_READ, MAP_PRIVATE, wo, 0), -EACCES);
@@ -193,13 +193,22 @@ Deno.test("file mappings: contents, access checks, and MAP_SHARED write-back", a
     assert.equal(Deno.readTextFileSync(path), "Hello, MAPPED world");
     assert.equal(Deno.readTextFileSync(path).length, 19, "file not extended");
 
+    // Mapping a file again over its only mapping keeps the description alive.
+    const fd = await t.call("open", path, O_RDWR);
+    const m1 = await t.call("mmap", 0, 4096, PROT_RW, MAP_SHARED, fd, 0);
+    assert.equal(await t.call("mmap", m1, 4096, PROT_RW, MAP_SHARED | MAP_FIXED, fd, 0), m1);
+    await t.call("close", fd);
+    t.p.mem.write8(m1 + 1, 0x45);
+    assert.equal(await t.call("munmap", m1, 4096), 0);
+    assert.equal(Deno.readTextFileSync(path), "HEllo, MAPPED world");
+
     // Written back at exit, after the descriptor is gone.
     const again = await t.call("open", path, O_RDWR | O_CREAT, 0o644);
     const m = await t.call("mmap", 0, 4096, PROT_RW, MAP_SHARED, again, 0);
     await t.call("close", again);
     t.p.mem.write8(m + 18, 0x44);
     t.p.exit({ code: 0 });
-    assert.equal(Deno.readTextFileSync(path), "Hello, MAPPED worlD");
+    assert.equal(Deno.readTextFileSync(path), "HEllo, MAPPED worlD");
   } finally {
     t.close();
     Deno.removeSync(dir, { recursive: true });
