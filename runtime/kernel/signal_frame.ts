@@ -8,7 +8,17 @@ import { getRflags, setRflags } from "../cpu/flags.ts";
 import type { Cpu } from "../cpu/state.ts";
 import type { Memory } from "../memory/memory.ts";
 import { restoreFpState, saveFpState } from "../cpu/ops/fpstate.ts";
-import { SI_TIMER, SIGBUS, SIGCHLD, SIGFPE, SIGILL, SIGSEGV, SIGTRAP } from "./signal_defs.ts";
+import {
+  SEGV_ACCERR,
+  SEGV_MAPERR,
+  SI_TIMER,
+  SIGBUS,
+  SIGCHLD,
+  SIGFPE,
+  SIGILL,
+  SIGSEGV,
+  SIGTRAP,
+} from "./signal_defs.ts";
 
 /** One queued signal's siginfo. Fields beyond the header are present as the si_code needs. */
 export interface SigInfo {
@@ -252,4 +262,25 @@ function setMask(v: DataView, at: number, set: bigint): void {
 
 function getMask(v: DataView, at: number): bigint {
   return BigInt(v.getUint32(at, true)) | (BigInt(v.getUint32(at + 4, true)) << 32n);
+}
+
+/** The trap number, error code and cr2 Linux reports in the sigcontext for a fault. */
+export function trapFor(signal: number, code: number, addr: number): TrapState {
+  switch (signal) {
+    case SIGSEGV:
+      if (code === SEGV_MAPERR || code === SEGV_ACCERR) {
+        return { trapno: 14, err: 4 | (code === SEGV_ACCERR ? 1 : 0), cr2: addr };
+      }
+      return { trapno: 13, err: 0, cr2: 0 };
+    case SIGBUS:
+      return { trapno: 14, err: 4, cr2: addr };
+    case SIGFPE:
+      return { trapno: code === 1 || code === 2 ? 0 : 19, err: 0, cr2: 0 };
+    case SIGILL:
+      return { trapno: 6, err: 0, cr2: 0 };
+    case SIGTRAP:
+      return { trapno: 3, err: 0, cr2: 0 };
+    default:
+      return { trapno: 0, err: 0, cr2: 0 };
+  }
 }

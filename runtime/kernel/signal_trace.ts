@@ -1,7 +1,7 @@
 // --strace lines for signals, as strace prints them:
 //   --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10} ---
 
-import type { Process } from "./process.ts";
+import type { ExitStatus, Process } from "./process.ts";
 import { SIGBUS, SIGCHLD, SIGFPE, SIGILL, signalName, SIGSEGV, SIGTRAP } from "./signal_defs.ts";
 import { isFaultSignal, type SigInfo } from "./signal_frame.ts";
 
@@ -61,4 +61,12 @@ export function formatSigInfo(info: SigInfo): string {
 /** Prints `--- SIG... {...} ---` for a signal being delivered. */
 export function traceSignal(p: Process, info: SigInfo): void {
   p.strace?.event(`--- ${signalName(info.signo)} ${formatSigInfo(info)} ---`);
+}
+
+/** The strace line for how a process ended. */
+export function exitTraceLine(status: ExitStatus): string {
+  if (status.signal !== undefined) {
+    return `+++ killed by ${signalName(status.signal)}${status.core ? " (core dumped)" : ""} +++`;
+  }
+  return `+++ exited with ${status.code ?? 0} +++`;
 }

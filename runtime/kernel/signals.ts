@@ -14,7 +14,7 @@
 import { RSP } from "../cpu/state.ts";
 import { PageFault } from "../memory/memory.ts";
 import { EINTR, EINVAL, ENOMEM, EPERM } from "./errno.ts";
-import type { ExitStatus, Process } from "./process.ts";
+import type { Process } from "./process.ts";
 import {
   defaultAction,
   ERESTART_RESTARTBLOCK,
@@ -29,23 +29,17 @@ import {
   SA_RESTART,
   SA_RESTORER,
   SA_SIGINFO,
-  SEGV_ACCERR,
-  SEGV_MAPERR,
   SI_KERNEL,
   SI_TIMER,
   SI_USER,
   SIG_DFL,
   SIG_IGN,
   sigbit,
-  SIGBUS,
   SIGCONT,
-  SIGFPE,
-  SIGILL,
   SIGKILL,
   signalName,
   SIGRTMIN,
   SIGSEGV,
-  SIGTRAP,
   SS_AUTODISARM,
   SS_DISABLE,
   SS_ONSTACK,
@@ -56,6 +50,7 @@ import {
   frameAddress,
   readFrame,
   type SigInfo,
+  trapFor,
   type TrapState,
   writeFrame,
 } from "./signal_frame.ts";
@@ -66,6 +61,8 @@ import { getRlimit, RLIMIT_CORE } from "./rlimits.ts";
 import { IntervalTimers, type TimersSnapshot } from "./timers.ts";
 
 export type { SigInfo } from "./signal_frame.ts";
+export { forwardHostSignals } from "./signal_host.ts";
+export { exitTraceLine } from "./signal_trace.ts";
 
 /** One signal's disposition (struct k_sigaction). */
 export interface SigAction {
@@ -604,63 +601,4 @@ export class SignalState {
   describeBlocked(): string {
     return formatSigset(this.blockedSet);
   }
-}
-
-/** The trap number, error code and cr2 Linux reports in the sigcontext for a fault. */
-function trapFor(signal: number, code: number, addr: number): TrapState {
-  switch (signal) {
-    case SIGSEGV:
-      if (code === SEGV_MAPERR || code === SEGV_ACCERR) {
-        return { trapno: 14, err: 4 | (code === SEGV_ACCERR ? 1 : 0), cr2: addr };
-      }
-      return { trapno: 13, err: 0, cr2: 0 };
-    case SIGBUS:
-      return { trapno: 14, err: 4, cr2: addr };
-    case SIGFPE:
-      return { trapno: code === 1 || code === 2 ? 0 : 19, err: 0, cr2: 0 };
-    case SIGILL:
-      return { trapno: 6, err: 0, cr2: 0 };
-    case SIGTRAP:
-      return { trapno: 3, err: 0, cr2: 0 };
-    default:
-      return { trapno: 0, err: 0, cr2: 0 };
-  }
-}
-
-/** The strace line for how a process ended. */
-export function exitTraceLine(status: ExitStatus): string {
-  if (status.signal !== undefined) {
-    return `+++ killed by ${signalName(status.signal)}${status.core ? " (core dumped)" : ""} +++`;
-  }
-  return `+++ exited with ${status.code ?? 0} +++`;
-}
-
-const FORWARDED: [Deno.Signal, number][] = [
-  ["SIGINT", 2],
-  ["SIGTERM", 15],
-  ["SIGHUP", 1],
-  ["SIGQUIT", 3],
-  ["SIGUSR1", 10],
-  ["SIGUSR2", 12],
-  ["SIGWINCH", 28],
-  ["SIGCONT", SIGCONT],
-];
-
-/**
- * Forwards signals the supervisor receives from outside (terminal, kill) to the guest as the same
- * signal (si_code SI_USER, si_pid 0: the sender is outside the guest's pid namespace). Returns a
- * function that removes the listeners; call it when the process has ended.
- */
-export function forwardHostSignals(p: Process): () => void {
-  const removers: (() => void)[] = [];
-  for (const [name, signo] of FORWARDED) {
-    const listener = () => p.signals.post(p, { signo, errno: 0, code: SI_USER, pid: 0, uid: 0 });
-    try {
-      Deno.addSignalListener(name, listener);
-      removers.push(() => Deno.removeSignalListener(name, listener));
-    } catch { /* this host cannot listen for it */ }
-  }
-  return () => {
-    for (const r of removers) r();
-  };
 }
