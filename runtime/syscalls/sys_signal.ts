@@ -35,7 +35,6 @@ import {
   SIGINFO_SIZE,
   writeSigset,
 } from "../kernel/signal_frame.ts";
-import { INTERRUPTED } from "../kernel/signals.ts";
 import { ITIMER_PROF, ITIMER_REAL, type TimerValue } from "../kernel/timers.ts";
 import { RSP } from "../cpu/state.ts";
 import type { Args, SyscallDef } from "./table.ts";
@@ -286,12 +285,6 @@ function sysGetitimer(p: Process, a: Args): number {
 
 function sysRestartSyscall(): number {
   return -EINTR;
-}
-
-/** For blocking syscalls of other families: EINTR once a signal interrupted `work`. */
-export async function orEintr(p: Process, work: Promise<number>): Promise<number> {
-  const r = await p.signals.interruptible(p, work);
-  return r === INTERRUPTED ? -EINTR : r;
 }
 
 export const rows: SyscallDef[] = [
