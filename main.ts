@@ -142,6 +142,7 @@ async function runJob(o: RunOptions): Promise<number> {
   const program = findProgram(o.program, envp, o.root ?? "/");
   const started = performance.now();
   const supervisor = await Supervisor.start();
+  const stopSignals = supervisor.handleHostSignals();
   try {
     const exit = await supervisor.run({
       kind: "exec",
@@ -167,6 +168,7 @@ async function runJob(o: RunOptions): Promise<number> {
     if (errno !== undefined) throw new LoadError((e as Error).message, errno);
     throw e;
   } finally {
+    stopSignals();
     await supervisor.close();
   }
 }

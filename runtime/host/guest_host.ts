@@ -11,8 +11,15 @@ import { Code } from "../../ipc/codes.ts";
 import { IpcWorker } from "../../ipc/worker.ts";
 import { HostFile, type SharedOffset } from "../kernel/host_file.ts";
 import { PipeEnd } from "../kernel/pipe.ts";
+import { forwardHostSignals } from "../kernel/signal_host.ts";
 import type { ExitStatus, Process } from "../kernel/process.ts";
-import { type ProcessSnapshot, restoreProcess, snapshotProcess } from "../kernel/snapshot.ts";
+import {
+  memorySnapshot,
+  type ProcessSnapshot,
+  restoreProcess,
+  snapshotProcess,
+} from "../kernel/snapshot.ts";
+import type { MemorySnapshot } from "../memory/memory.ts";
 import type { ForkOptions } from "../syscalls/sys_proc.ts";
 import { startProcess } from "../kernel/start.ts";
 import { LoadError } from "../loader/load.ts";
@@ -37,7 +44,7 @@ export class GuestHost {
   private childWaiters = new Set<() => void>();
   /** Set in a vfork child: the parent to release when this process execs or exits. */
   vforkParent = 0;
-  private vforkWaiters = new Map<number, () => void>();
+  private vforkWaiters = new Map<number, (mem: MemorySnapshot | undefined) => void>();
 
   constructor(readonly worker: IpcWorker) {}
 
@@ -51,7 +58,7 @@ export class GuestHost {
     return new Promise((resolve) => this.childWaiters.add(resolve));
   }
 
-  onChildExit(pid: number, exit: ExitInfo): void {
+  onChildExit(pid: number, exit: ExitInfo, vforkSent = false): void {
     const pgid = this.children.get(pid) ?? 0;
     this.children.delete(pid);
     this.stops.delete(pid);
@@ -61,7 +68,9 @@ export class GuestHost {
     if (action && (action.handler === SIG_IGN || (action.flags & SA_NOCLDWAIT))) {
       this.ask({ op: "reaped", pid }).catch(() => {});
     } else this.zombies.set(pid, { exit, pgid });
-    this.vforkWaiters.get(pid)?.();
+    // A vfork child that sent its memory releases its parent with it (vfork_done); one that
+    // died without (killed) releases it here.
+    if (!vforkSent) this.vforkWaiters.get(pid)?.(undefined);
     const p = this.process;
     const signo = this.exitSignals.get(pid) ?? SIGCHLD;
     this.exitSignals.delete(pid);
@@ -148,7 +157,9 @@ export class GuestHost {
     this.children.set(child.pid, p.pgid);
     this.exitSignals.set(child.pid, options.exitSignal);
     const released = options.vfork
-      ? new Promise<void>((resolve) => this.vforkWaiters.set(child.pid, resolve))
+      ? new Promise<MemorySnapshot | undefined>((resolve) =>
+        this.vforkWaiters.set(child.pid, resolve)
+      )
       : undefined;
     const reply = await this.worker.request(child.vmid, Code.USER, {
       op: "job",
@@ -163,8 +174,13 @@ export class GuestHost {
       return -EAGAIN;
     }
     if (released) {
-      await released;
+      // vfork shares memory: what the child wrote before exec or exit is the parent's too.
+      const mem = await released;
       this.vforkWaiters.delete(child.pid);
+      if (mem) {
+        p.cache.clear();
+        p.mem.restore(mem);
+      }
     }
     return child.pid;
   }
@@ -181,17 +197,24 @@ export class GuestHost {
     };
   }
 
-  /** The process replaced its image (execve): a vfork parent may go on. */
-  execDone(): void {
-    if (!this.vforkParent) return;
+  /**
+   * A vfork child is about to exec or exit: its parent goes on, with the memory the two share
+   * (the child's, as it is now: a vfork child runs in its parent's memory).
+   */
+  vforkRelease(p: Process): Promise<boolean> {
+    if (!this.vforkParent) return Promise.resolve(false);
     const parent = this.vforkParent;
     this.vforkParent = 0;
-    this.worker.send(parent, Code.USER, { op: "vfork_done", pid: this.process?.pid ?? 0 })
-      .catch(() => {});
+    // A request, not a one-way message: its reply proves delivery before this host may exit.
+    return this.worker.request(parent, Code.USER, {
+      op: "vfork_done",
+      pid: p.pid,
+      mem: memorySnapshot(p),
+    }).then(() => true, () => false);
   }
 
-  onVforkDone(pid: number): void {
-    this.vforkWaiters.get(pid)?.();
+  onVforkDone(pid: number, mem: MemorySnapshot | undefined): void {
+    this.vforkWaiters.get(pid)?.(mem);
   }
 }
 
@@ -204,8 +227,8 @@ const HOST_OPS: Record<string, HostOp> = {
     if (p) p.signals.post(p, { signo: Number(m.signal), errno: 0, code: 0, pid: Number(m.sender), uid: p.cred.uid });
     return 0;
   },
-  child:    (h, m) => h.onChildExit(Number(m.pid), m.exit as ExitInfo),
-  vfork_done: (h, m) => h.onVforkDone(Number(m.pid)),
+  child:    (h, m) => h.onChildExit(Number(m.pid), m.exit as ExitInfo, m.vforkSent === true),
+  vfork_done: (h, m) => h.onVforkDone(Number(m.pid), m.mem as MemorySnapshot | undefined),
   child_stop: (h, m) => h.onChildStop(Number(m.pid), Number(m.sig)),
   reparent: (h, m) => { if (h.process) h.process.ppid = Number(m.ppid); },
 };
@@ -293,9 +316,18 @@ export async function guestHostMain(): Promise<number> {
   p.host = host;
   host.process = p;
   started.resolve({ ok: true });
+  // Signals from the terminal or kill(1) reach every host of the job: pass them to the guest.
+  const stopForwarding = forwardHostSignals(p);
   const status = await p.runUntilExit();
-  host.execDone(); // a vfork parent waits for exec or exit
-  await host.ask({ op: "exit", pid: p.pid, exit: exitInfo(status), icount: p.cpu.icount });
+  stopForwarding();
+  const vforkSent = await host.vforkRelease(p); // a vfork parent waits for exec or exit
+  await host.ask({
+    op: "exit",
+    pid: p.pid,
+    exit: exitInfo(status),
+    icount: p.cpu.icount,
+    vforkSent,
+  });
   await worker.close();
   return 0;
 }

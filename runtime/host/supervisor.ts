@@ -55,6 +55,8 @@ export class Supervisor {
   private readonly idle: Host[] = [];
   private readonly hosts = new Map<number, Host>();
   private rootPid = 0;
+  /** Exited vfork children whose memory went to their parent (see GuestHost.vforkRelease). */
+  private readonly vforkSent = new Set<number>();
   /** Guest instructions retired by every process of the job that has exited, and their count. */
   instructions = 0;
   processCount = 0;
@@ -162,6 +164,27 @@ export class Supervisor {
     if (this.rootPid && !running) this.allDone.resolve();
   }
 
+  /**
+   * Signals sent to the supervisor itself: SIGTERM and SIGHUP go on to every guest process (as
+   * init passes on a shutdown); SIGINT and SIGQUIT come from the terminal, which sends them to
+   * the guest hosts too, so the supervisor only survives them and lets the guests decide.
+   * Returns a function that removes the listeners.
+   */
+  handleHostSignals(): () => void {
+    const removers: (() => void)[] = [];
+    const listen = (name: Deno.Signal, fn: () => void) => {
+      try {
+        Deno.addSignalListener(name, fn);
+        removers.push(() => Deno.removeSignalListener(name, fn));
+      } catch { /* not on this host */ }
+    };
+    listen("SIGTERM", () => this.kill(INIT_PID, -1, 15));
+    listen("SIGHUP", () => this.kill(INIT_PID, -1, 1));
+    listen("SIGINT", () => {});
+    listen("SIGQUIT", () => {});
+    return () => removers.forEach((r) => r());
+  }
+
   /** Kills every host still alive and closes the leader. */
   async close(): Promise<void> {
     this.closing = true;
@@ -187,7 +210,7 @@ export class Supervisor {
     }
     const parent = this.procs.get(e.ppid);
     if (e.ppid === INIT_PID || !parent || parent.state !== "running") this.procs.reap(pid);
-    else this.tell(parent.vmid, { op: "child", pid, exit });
+    else this.tell(parent.vmid, { op: "child", pid, exit, vforkSent: this.vforkSent.delete(pid) });
     this.checkDone();
   }
 
@@ -266,9 +289,11 @@ export class Supervisor {
     }
   }
 
-  exitReported(pid: number, exit: ExitInfo, icount: number): void {
+  exitReported(pid: number, exit: ExitInfo, icount: number, vforkSent: boolean): void {
     this.instructions += icount;
     this.processCount++;
+    this.vforkSent.add(pid);
+    if (!vforkSent) this.vforkSent.delete(pid);
     this.processExited(pid, exit);
   }
 
@@ -313,7 +338,7 @@ const num = (v: unknown, name: string): number => {
 const OPS: Record<string, Op> = {
   ready:   (s, _m, source) => s.hostReady(source),
   fork:    (s, m) => s.forkHost(num(m.pid, "pid"), (m.pipes ?? []) as PipeRef[]),
-  exit:    (s, m) => s.exitReported(num(m.pid, "pid"), m.exit as ExitInfo, Number(m.icount) || 0),
+  exit:    (s, m) => s.exitReported(num(m.pid, "pid"), m.exit as ExitInfo, Number(m.icount) || 0, m.vforkSent === true),
   reaped:  (s, m) => s.procs.reap(num(m.pid, "pid")),
   kill:    (s, m) => s.kill(num(m.sender, "sender"), num(m.pid, "pid"), num(m.signal, "signal")),
   setpgid: (s, m) => s.setpgid(num(m.caller, "caller"), num(m.pid, "pid"), num(m.pgid, "pgid")),

@@ -48,6 +48,8 @@ export async function execProgram(
   argv: string[],
   envp: string[],
   flags: number,
+  /** Called at the point of no return, with the old image still in place (vfork release). */
+  beforeCommit?: () => void,
 ): Promise<number> {
   await Promise.resolve();
   let target = absolute(p, dirfd, path, flags);
@@ -88,6 +90,7 @@ export async function execProgram(
   }
   if (!prepared) return -ELOOP;
   // Point of no return: drop the old image.
+  beforeCommit?.();
   releaseMappings(p);
   p.cache.clear();
   p.mem.restore({ vmas: [], pages: [], data: new Uint8Array(0) });

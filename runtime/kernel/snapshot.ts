@@ -54,9 +54,15 @@ function plainVma(v: Vma): Vma {
   return out as unknown as Vma;
 }
 
-export function snapshotProcess(p: Process): ProcessSnapshot {
+/** The address space as plain data (VMAs without references to open files). */
+export function memorySnapshot(p: Process): MemorySnapshot {
   const mem = p.mem.snapshot();
   mem.vmas = mem.vmas.map(plainVma);
+  return mem;
+}
+
+export function snapshotProcess(p: Process): ProcessSnapshot {
+  const mem = memorySnapshot(p);
   return {
     ids: { pid: p.pid, ppid: p.ppid, pgid: p.pgid, sid: p.sid, tid: p.tid },
     cpu: p.cpu.snapshot(),

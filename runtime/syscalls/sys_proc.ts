@@ -122,9 +122,10 @@ async function execve(
   if (typeof argv === "number") return argv;
   const envp = readStrings(p, envpAddr);
   if (typeof envp === "number") return envp;
-  const r = await execProgram(p, dirfd, path, argv, envp, flags);
+  const r = await execProgram(p, dirfd, path, argv, envp, flags, () => {
+    p.host?.vforkRelease(p);
+  });
   if (r < 0) return r;
-  p.host?.execDone();
   return undefined; // registers were set by the new program
 }
 
