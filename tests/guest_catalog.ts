@@ -79,9 +79,11 @@ export const GUESTS: readonly GuestSpec[] = [
   { name: "pipe_fd",          group: "files", status: 0 },
   { name: "exit_atexit",      group: "files", status: 42 },
   { name: "mmap_ops",         group: "files", status: 0 },
+  { name: "mmap_shared",      group: "files", status: 0 },
   { name: "brk_heap",         group: "files", status: 0 },
   // signals and faults
   { name: "sig_segv",         group: "signals", status: 11 },
+  { name: "sig_timers",       group: "signals", status: 128 + 13 },
   { name: "sig_fpe",          group: "signals", status: 8 },
   { name: "sig_raise",        group: "signals", status: 0 },
   { name: "sig_mask_order",   group: "signals", status: 0 },

@@ -7,6 +7,14 @@ import type { SyscallRow } from "../syscalls/table.ts";
 import { ERRNO_NAMES } from "./errno.ts";
 import type { Process } from "./process.ts";
 
+/** Linux's internal restart codes, as strace prints them ("= ? ERESTARTSYS (...)"). */
+const RESTART_NAMES: Record<number, [string, string]> = {
+  512: ["ERESTARTSYS", "To be restarted if SA_RESTART is set"],
+  513: ["ERESTARTNOINTR", "To be restarted"],
+  514: ["ERESTARTNOHAND", "To be restarted if no handler"],
+  516: ["ERESTART_RESTARTBLOCK", "Interrupted by signal"],
+};
+
 export class Strace {
   private pending = "";
   private args: string[] = [];
@@ -60,7 +68,8 @@ export class Strace {
       return;
     }
     if (result < 0 && result >= -4095) {
-      const [name, text] = ERRNO_NAMES[-result] ?? [`E${-result}`, "Unknown error"];
+      const [name, text] = ERRNO_NAMES[-result] ?? RESTART_NAMES[-result] ??
+        [`E${-result}`, "Unknown error"];
       this.write(`${this.pending.padEnd(39)} = -1 ${name} (${text})`);
     } else {
       const hex = result > 0xffff && /^(mmap|brk|mremap)/.test(this.pending);
