@@ -1,3 +1,4 @@
+/* MAP_SHARED file mappings, mapping checks and misuse errnos. */
 /* MAP_SHARED file mappings written back (msync, munmap, exit) without extending the file, access
  * checks against the open mode, MAP_FIXED_NOREPLACE, mremap MREMAP_FIXED/DONTUNMAP, mincore,
  * MADV_DONTNEED, and the errno of each misuse. */

@@ -1,3 +1,4 @@
+/* Interval and POSIX timers, signal waits and restart semantics. */
 /* Timers and signal waits: SA_RESTART vs EINTR on a blocking pipe read (ITIMER_REAL), a POSIX
  * timer with overruns while its signal is blocked, ITIMER_PROF in a busy loop, sigqueue with
  * sigwaitinfo/sigtimedwait, FP registers kept across a handler, and death by SIGPIPE. */
