@@ -17,6 +17,7 @@ import { rows as futexRows } from "./sys_futex.ts";
 import { rows as pipeRows } from "./sys_pipe.ts";
 import { rows as pollRows } from "./sys_poll.ts";
 import { rows as procRows } from "./sys_proc.ts";
+import { rows as xattrRows } from "./sys_xattr.ts";
 import { rows as rwRows } from "./sys_rw.ts";
 import { rows as signalRows } from "./sys_signal.ts";
 import { rows as statRows } from "./sys_stat.ts";
@@ -92,6 +93,7 @@ const families: SyscallDef[][] = [
   identRows,
   pipeRows,
   futexRows,
+  xattrRows,
   procRows, // last: its kill, setpgid... route to other processes and override the local rows
 ];
 
