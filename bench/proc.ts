@@ -80,7 +80,7 @@ async function runOnce(runner: Runner, argv: string[]): Promise<Outcome> {
       // Already gone.
     }
   }, timeoutMs);
-  let abandon: number | undefined;
+  let abandon: ReturnType<typeof setTimeout> | undefined;
   const abandoned = new Promise<null>((resolve) => {
     abandon = setTimeout(() => resolve(null), timeoutMs + COLLECT_GRACE_MS);
   });

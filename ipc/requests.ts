@@ -14,7 +14,7 @@ interface Pending {
   code: Code;
   resolve(value: unknown): void;
   reject(error: Error): void;
-  timer: number | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export class RequestTable {

@@ -85,7 +85,7 @@ export class IpcWorker implements LinkEvents {
   readonly #allLinks = new Set<Link>();
   readonly #requests = new RequestTable();
   readonly #connecting = new Map<number, Promise<Link>>();
-  readonly #helloTimers = new Map<Link, number>();
+  readonly #helloTimers = new Map<Link, ReturnType<typeof setTimeout>>();
   #listener: Deno.Listener | null = null;
   #acceptLoop: Promise<void> | null = null;
   #closed = false;

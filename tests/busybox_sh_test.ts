@@ -72,7 +72,7 @@ async function sh(script: string, options: ScriptOptions = {}): Promise<void> {
 
 /** RUN, or a rejection once it outlives its own timeout plus a grace period. */
 async function bounded(run: Promise<RunResult>, timeoutMs: number, what: string) {
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       reject(

@@ -89,7 +89,7 @@ export function defineMpGuestTests(group: MpGroup): void {
 
 /** RUN, or a rejection once it outlives its own timeout plus a grace period. */
 async function bounded(run: Promise<RunResult>, what: string): Promise<RunResult> {
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       reject(

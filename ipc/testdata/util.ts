@@ -11,7 +11,7 @@ export const REPO_ROOT = new URL("../../", import.meta.url).pathname;
 
 /** Resolves with `promise`, or rejects after `ms` so no test can hang. */
 export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms);
   });

@@ -456,7 +456,7 @@ export class SignalState {
 
   /** Sleeps `ms`; false when a signal interrupted the sleep. */
   async sleep(p: Process, ms: number): Promise<boolean> {
-    let handle = 0;
+    let handle: ReturnType<typeof setTimeout> | undefined;
     const done = new Promise<true>((resolve) => {
       handle = setTimeout(() => resolve(true), Math.max(0, ms));
     });
@@ -496,7 +496,7 @@ export class SignalState {
 
   /** While the guest blocks, fires ITIMER_REAL on time with a host timer; returns the canceller. */
   private watchTimers(p: Process): () => void {
-    let handle: number | undefined;
+    let handle: ReturnType<typeof setTimeout> | undefined;
     const arm = () => {
       const delay = Math.min(this.timers.realDelay(), this.posixTimers.delay(isWallClock));
       if (delay === Infinity) return;

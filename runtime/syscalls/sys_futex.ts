@@ -30,7 +30,7 @@ async function sleepFor(p: Process, ms: number | undefined): Promise<number> {
     const r = await blockingWait(p, new Promise<never>(() => {}), ERESTARTSYS);
     return typeof r === "number" ? r : 0;
   }
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const done = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
   const r = await blockingWait(p, done, ERESTART_RESTARTBLOCK);
   clearTimeout(timer);

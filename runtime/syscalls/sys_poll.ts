@@ -47,7 +47,7 @@ async function waitAny(
     const w = f.waitReady(events);
     if (w) waits.push(w);
   }
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   if (deadline !== Infinity) {
     const ms = Math.max(0, deadline - performance.now());
     waits.push(new Promise<void>((resolve) => timer = setTimeout(resolve, ms)));
