@@ -6,6 +6,11 @@ import { LoadError } from "./mod.ts";
 import { findProgram } from "./runtime/kernel/start.ts";
 import { guestHostMain } from "./runtime/host/guest_host.ts";
 import { Supervisor } from "./runtime/host/supervisor.ts";
+import { callControl, checkName, serveControl } from "./checkpoint/control.ts";
+import { checkpointTree } from "./checkpoint/coordinator.ts";
+import { restoreTree } from "./checkpoint/restore.ts";
+import { inspectPath } from "./checkpoint/inspect.ts";
+import { ImageError } from "./checkpoint/image.ts";
 
 const VERSION = "0.1.0";
 
@@ -15,6 +20,10 @@ Runs unmodified x86-64 Linux programs under its own interpreter.
 
 commands:
   run PROGRAM [ARGS...]   run a program in the foreground (see: supervisor run --help)
+  checkpoint NAME --dir DIR [--stop]
+                          checkpoint the running job NAME (started with run --name) into DIR
+  restore DIR             restore the checkpoint in DIR in the foreground
+  inspect PATH            print a checkpoint image or directory as JSON
   help                    show this help
   version                 print the version
 
@@ -36,6 +45,8 @@ options:
   --clear-env      start from an empty environment instead of the supervisor's
   --strace         print every syscall to stderr as strace does
   --stats          print instructions retired, time and MIPS to stderr at exit
+  --name NAME      make the job addressable by 'supervisor checkpoint NAME' (a control socket
+                   in $XDG_RUNTIME_DIR/supervisor or /tmp/supervisor-UID; names are unique)
   -h, --help       show this help
 
 exit status:
@@ -50,6 +61,7 @@ interface RunOptions {
   env: Map<string, string>;
   strace: boolean;
   stats: boolean;
+  name?: string;
   program: string;
   args: string[];
 }
@@ -106,6 +118,14 @@ function parseRun(argv: string[]): RunOptions | "help" {
       case "--stats":
         o.stats = true;
         break;
+      case "--name":
+        o.name = val(a);
+        try {
+          checkName(o.name);
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+        break;
       default:
         throw new UsageError(`unknown option '${argv[k]}' (see: supervisor run --help)`);
     }
@@ -143,7 +163,19 @@ async function runJob(o: RunOptions): Promise<number> {
   const started = performance.now();
   const supervisor = await Supervisor.start();
   const stopSignals = supervisor.handleHostSignals();
+  let control: { close(): void } | undefined;
   try {
+    if (o.name !== undefined) {
+      control = await serveControl(o.name, async (request) => {
+        if (request.op !== "checkpoint") throw new TypeError(`Unknown request '${request.op}'`);
+        const r = await checkpointTree(supervisor, String(request.dir), {
+          stop: request.stop === true,
+        });
+        return { ...r };
+      }).catch((e) => {
+        throw new UsageError((e as Error).message);
+      });
+    }
     const exit = await supervisor.run({
       kind: "exec",
       program,
@@ -162,14 +194,103 @@ async function runJob(o: RunOptions): Promise<number> {
         } processes=${supervisor.processCount}`,
       );
     }
+    if (supervisor.stoppedByCheckpoint) {
+      console.error(`supervisor: job '${o.name}' stopped after a committed checkpoint`);
+      return 0;
+    }
     return exit.signal !== undefined ? 128 + exit.signal : exit.code ?? 0;
   } catch (e) {
     const errno = (e as { errno?: number }).errno;
     if (errno !== undefined) throw new LoadError((e as Error).message, errno);
     throw e;
   } finally {
+    control?.close();
     stopSignals();
     await supervisor.close();
+  }
+}
+
+const CHECKPOINT_HELP = `usage: supervisor checkpoint NAME --dir DIR [--stop]
+
+Checkpoints every process of the running job NAME (started with 'supervisor run --name NAME')
+into DIR, consistently: the tree is parked, images and shared state are written, and the
+manifest DIR/manifest.img is committed last, atomically. A checkpoint exists whole or not at
+all; on any failure the job runs on unharmed and the previous checkpoint in DIR stays valid.
+
+options:
+  --dir DIR    where the checkpoint goes (created if absent)
+  --stop       end the job once the checkpoint is committed
+  -h, --help   show this help`;
+
+const RESTORE_HELP = `usage: supervisor restore DIR
+
+Restores the committed checkpoint in DIR and runs it in the foreground, with stdin, stdout and
+stderr attached to this terminal; exits with the root guest's status (128+N if killed by signal
+N). Host files the guests had open must still exist. A damaged checkpoint is refused (status 1)
+with an error naming the file and record.`;
+
+const INSPECT_HELP = `usage: supervisor inspect PATH
+
+Prints a checkpoint image (PATH a .img file) or a whole checkpoint directory as JSON.`;
+
+async function commandCheckpoint(argv: string[]): Promise<number> {
+  let name: string | undefined, dir: string | undefined, stop = false;
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k];
+    if (a === "-h" || a === "--help") {
+      console.log(CHECKPOINT_HELP);
+      return 0;
+    } else if (a === "--stop") stop = true;
+    else if (a === "--dir") dir = argv[++k];
+    else if (a.startsWith("--dir=")) dir = a.slice(6);
+    else if (a.startsWith("-")) throw new UsageError(`unknown option '${a}'`);
+    else if (name === undefined) name = a;
+    else throw new UsageError(`unexpected argument '${a}'`);
+  }
+  if (!name || !dir) throw new UsageError("usage: supervisor checkpoint NAME --dir DIR [--stop]");
+  const abs = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
+  try {
+    const r = await callControl(name, { op: "checkpoint", dir: abs, stop });
+    console.error(
+      `supervisor: checkpoint of '${name}' committed in ${abs}: ${r.processes} processes, ${r.bytes} bytes, frozen ${
+        Number(r.frozenMs).toFixed(1)
+      } ms${stop ? "; job stopped" : ""}`,
+    );
+    return 0;
+  } catch (e) {
+    console.error(`supervisor: checkpoint: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+async function commandRestore(argv: string[]): Promise<number> {
+  if (argv[0] === "-h" || argv[0] === "--help") {
+    console.log(RESTORE_HELP);
+    return 0;
+  }
+  if (argv.length !== 1) throw new UsageError("usage: supervisor restore DIR");
+  try {
+    const exit = await restoreTree(argv[0].replace(/\/+$/, "") || "/");
+    return exit.signal !== undefined ? 128 + exit.signal : exit.code ?? 0;
+  } catch (e) {
+    console.error(`supervisor: restore: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+async function commandInspect(argv: string[]): Promise<number> {
+  if (argv[0] === "-h" || argv[0] === "--help") {
+    console.log(INSPECT_HELP);
+    return 0;
+  }
+  if (argv.length !== 1) throw new UsageError("usage: supervisor inspect PATH");
+  try {
+    console.log(JSON.stringify(await inspectPath(argv[0].replace(/\/+$/, "") || "/"), null, 2));
+    return 0;
+  } catch (e) {
+    if (!(e instanceof ImageError) && !(e instanceof Deno.errors.NotFound)) throw e;
+    console.error(`supervisor: inspect: ${e.message}`);
+    return 1;
   }
 }
 
@@ -180,6 +301,12 @@ async function main(argv: string[]): Promise<number> {
       return await guestHostMain();
     case "run":
       return await commandRun(rest);
+    case "checkpoint":
+      return await commandCheckpoint(rest);
+    case "restore":
+      return await commandRestore(rest);
+    case "inspect":
+      return await commandInspect(rest);
     case undefined:
     case "help":
     case "-h":

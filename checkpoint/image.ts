@@ -27,6 +27,7 @@ export const REC_PAGES = 6;
 export const REC_FILES = 7;
 export const REC_SIGNALS = 8;
 export const REC_SHARED = 9;
+export const REC_MANIFEST = 10;
 
 /** A damaged or foreign image: the message names the file, the record and what is wrong. */
 export class ImageError extends Error {

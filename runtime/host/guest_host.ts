@@ -24,6 +24,7 @@ import type { ForkOptions } from "../syscalls/sys_proc.ts";
 import { startProcess } from "../kernel/start.ts";
 import { LoadError } from "../loader/load.ts";
 import { JOB_MAX_PAYLOAD, takeBoot } from "./boot.ts";
+import * as member from "../../checkpoint/member.ts";
 import type { PipeRef } from "./pipes.ts";
 import type { ExitInfo } from "./proc_table.ts";
 
@@ -45,6 +46,9 @@ export class GuestHost {
   /** Set in a vfork child: the parent to release when this process execs or exits. */
   vforkParent = 0;
   private vforkWaiters = new Map<number, (mem: MemorySnapshot | undefined) => void>();
+
+  /** A restored process runs once the leader releases the whole tree (one barrier). */
+  readonly released = Promise.withResolvers<void>();
 
   constructor(readonly worker: IpcWorker) {}
 
@@ -216,6 +220,31 @@ export class GuestHost {
   onVforkDone(pid: number, mem: MemorySnapshot | undefined): void {
     this.vforkWaiters.get(pid)?.(mem);
   }
+
+  /** What this host knows of the process's children, as plain data (checkpoints). */
+  jobState(): HostJobState {
+    return {
+      zombies: [...this.zombies].map(([pid, z]) => ({ pid, exit: { ...z.exit }, pgid: z.pgid })),
+      children: [...this.children],
+      stops: [...this.stops],
+      exitSignals: [...this.exitSignals],
+    };
+  }
+
+  restoreJobState(s: HostJobState): void {
+    for (const z of s.zombies) this.zombies.set(z.pid, { exit: { ...z.exit }, pgid: z.pgid });
+    for (const [pid, pgid] of s.children) this.children.set(pid, pgid);
+    for (const [pid, sig] of s.stops) this.stops.set(pid, sig);
+    for (const [pid, sig] of s.exitSignals) this.exitSignals.set(pid, sig);
+  }
+}
+
+/** GuestHost's per-job state about children, as saved in a checkpoint image. */
+export interface HostJobState {
+  zombies: { pid: number; exit: ExitInfo; pgid: number }[];
+  children: [number, number][];
+  stops: [number, number][];
+  exitSignals: [number, number][];
 }
 
 type HostOp = (h: GuestHost, msg: Record<string, unknown>) => unknown;
@@ -231,6 +260,12 @@ const HOST_OPS: Record<string, HostOp> = {
   vfork_done: (h, m) => h.onVforkDone(Number(m.pid), m.mem as MemorySnapshot | undefined),
   child_stop: (h, m) => h.onChildStop(Number(m.pid), Number(m.sig)),
   reparent: (h, m) => { if (h.process) h.process.ppid = Number(m.ppid); },
+  // Checkpoint (checkpoint/member.ts) and the restore barrier.
+  cp_park:    (h, m) => member.park(h, String(m.session)),
+  cp_capture: (h, m) => member.capture(h, String(m.session)),
+  cp_resume:  (h, m) => member.resume(h, String(m.session)),
+  cp_write:   (h, m) => member.writeCaptured(h, String(m.session), String(m.path)),
+  release:    (h) => h.released.resolve(),
 };
 
 function exitInfo(s: ExitStatus): ExitInfo {
@@ -300,8 +335,18 @@ export async function guestHostMain(): Promise<number> {
   const j = await job.promise;
   let p: Process;
   try {
-    p = j.kind === "fork" ? forkChild(host, j) : execRoot(j);
+    p = j.kind === "fork"
+      ? forkChild(host, j)
+      : j.kind === "restore"
+      ? member.restoreFromImage(host, String(j.image), { strace: Boolean(j.strace) })
+      : execRoot(j);
   } catch (e) {
+    if (j.kind === "restore") {
+      started.resolve({ error: e instanceof Error ? e.message : String(e) });
+      await new Promise((r) => setTimeout(r, 10));
+      await worker.close();
+      return 1;
+    }
     if (e instanceof LoadError) {
       started.resolve({ error: e.message, errno: e.errno });
       await new Promise((r) => setTimeout(r, 10)); // let the reply go out
@@ -318,6 +363,7 @@ export async function guestHostMain(): Promise<number> {
   started.resolve({ ok: true });
   // Signals from the terminal or kill(1) reach every host of the job: pass them to the guest.
   const stopForwarding = forwardHostSignals(p);
+  if (j.kind === "restore") await host.released.promise;
   const status = await p.runUntilExit();
   stopForwarding();
   const vforkSent = await host.vforkRelease(p); // a vfork parent waits for exec or exit

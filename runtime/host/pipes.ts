@@ -118,4 +118,31 @@ export class PipeTable {
   get size(): number {
     return this.pipes.size;
   }
+
+  /** Every pipe's contents and which host holds which ends (checkpoints). */
+  snapshot(): PipeTableSnapshot {
+    return {
+      nextId: this.nextId,
+      pipes: [...this.pipes].map(([id, b]) => ({ id, ...b.snapshot() })),
+      held: [...this.held].map(([vmid, m]) => [vmid, [...m]]),
+    };
+  }
+
+  restore(s: PipeTableSnapshot): void {
+    this.pipes.clear();
+    this.held.clear();
+    this.nextId = s.nextId;
+    for (const { id, ...state } of s.pipes) {
+      const b = new PipeBuffer();
+      b.restore(state);
+      this.pipes.set(id, b);
+    }
+    for (const [vmid, entries] of s.held) this.held.set(vmid, new Map(entries));
+  }
+}
+
+export interface PipeTableSnapshot {
+  nextId: number;
+  pipes: { id: number; data: Uint8Array; capacity: number; readers: number; writers: number }[];
+  held: [number, [string, number][]][];
 }

@@ -97,8 +97,14 @@ export class ProcTable {
     return [...this.entries.values()].map((e) => ({ ...e }));
   }
 
-  restore(entries: ProcEntry[]): void {
+  restore(entries: ProcEntry[], free?: number[]): void {
     this.entries.clear();
     for (const e of entries) this.entries.set(e.pid, { ...e });
+    if (free) this.free = [...free];
+  }
+
+  /** Pids leased but not yet handed out, in the order allocPid would hand them out. */
+  freePids(): number[] {
+    return [...this.free];
   }
 }

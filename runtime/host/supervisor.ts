@@ -10,9 +10,9 @@
 // Messages are IPC USER frames whose payload is { op, ... }; OPS below is their one table.
 
 import { Code, LEADER_VMID } from "../../ipc/codes.ts";
-import { type Leader, startLeader } from "../../ipc/leader.ts";
+import { type Leader, type LeaderSnapshot, startLeader } from "../../ipc/leader.ts";
 import { BOOT_ENV, encodeBoot, hostCommand, JOB_MAX_PAYLOAD } from "./boot.ts";
-import { type PipeRef, PipeTable } from "./pipes.ts";
+import { type PipeRef, PipeTable, type PipeTableSnapshot } from "./pipes.ts";
 import { type ExitInfo, INIT_PID, type ProcEntry, ProcTable } from "./proc_table.ts";
 
 const SIGKILL = 9;
@@ -23,6 +23,21 @@ export interface SupervisorOptions {
   poolSize?: number;
   /** Host stderr; "inherit" in normal use. */
   stderr?: "inherit" | "null";
+  /** Start no host: the job comes from a checkpoint (restoreJob), hosts get saved VMIDs. */
+  restoring?: boolean;
+}
+
+/** The leader's share of a checkpoint: the tree, pipes, shared offsets, ids (checkpoint/). */
+export interface SupervisorSnapshot {
+  procs: ProcEntry[];
+  freePids: number[];
+  pipes: PipeTableSnapshot;
+  offsets: [number, number][];
+  nextOffset: number;
+  rootPid: number;
+  rootExit?: ExitInfo;
+  vforkSent: number[];
+  leader: LeaderSnapshot;
 }
 
 /** The program the root guest host runs. */
@@ -65,6 +80,8 @@ export class Supervisor {
   private closing = false;
   /** Spares are kept only once the job has forked (a single-process job needs none). */
   private forked = false;
+  /** Set when a checkpoint with --stop ended the job (its processes live on in the image). */
+  stoppedByCheckpoint = false;
 
   private constructor(readonly leader: Leader, private readonly options: SupervisorOptions) {
     this.procs = new ProcTable(leader.services.idRanges);
@@ -77,7 +94,7 @@ export class Supervisor {
 
   static async start(options: SupervisorOptions = {}): Promise<Supervisor> {
     const s = new Supervisor(await startLeader({ maxPayload: JOB_MAX_PAYLOAD }), options);
-    s.idle.push(s.spawnHost()); // for the root guest
+    if (!options.restoring) s.idle.push(s.spawnHost()); // for the root guest
     return s;
   }
 
@@ -87,8 +104,8 @@ export class Supervisor {
 
   // ---- hosts ------------------------------------------------------------------------------------
 
-  private spawnHost(): Host {
-    const vmid = this.leader.services.vmids.allocate();
+  private spawnHost(savedVmid?: number): Host {
+    const vmid = savedVmid ?? this.leader.services.vmids.allocate();
     const { command, args } = hostCommand();
     const boot = encodeBoot({
       runtimeDir: this.leader.runtimeDir,
@@ -157,6 +174,84 @@ export class Supervisor {
     }
     await this.allDone.promise;
     return this.rootExit ?? { code: 0 };
+  }
+
+  // ---- checkpoint and restore (checkpoint/coordinator.ts, checkpoint/restore.ts) ---------------
+
+  /** Running guest processes (the members a checkpoint must park). */
+  members(): ProcEntry[] {
+    return [...this.procs.entries.values()].filter((e) => e.state === "running");
+  }
+
+  /** A request to one guest host; rejects if its link fails. */
+  ask(vmid: number, message: Record<string, unknown>): Promise<unknown> {
+    return this.leader.worker.request(vmid, Code.USER, message);
+  }
+
+  /** The leader's shared state, copied (call only while every member is parked). */
+  snapshot(): SupervisorSnapshot {
+    return {
+      procs: this.procs.snapshot(),
+      freePids: this.procs.freePids(),
+      pipes: this.pipes.snapshot(),
+      offsets: [...this.offsets],
+      nextOffset: this.nextOffset,
+      rootPid: this.rootPid,
+      rootExit: this.rootExit,
+      vforkSent: [...this.vforkSent],
+      leader: this.leader.services.snapshot(),
+    };
+  }
+
+  /**
+   * Rebuilds a checkpointed job: leader state first, then one host per process with its saved
+   * VMID, each given its image ("restore" job); all are released at one barrier. Resolves with
+   * the root guest's exit once every process has ended. `onReleased` runs at the barrier.
+   */
+  async restoreJob(
+    s: SupervisorSnapshot,
+    images: Map<number, string>,
+    onReleased?: () => void,
+  ): Promise<ExitInfo> {
+    this.leader.services.restore(s.leader);
+    this.procs.restore(s.procs, s.freePids);
+    this.pipes.restore(s.pipes);
+    for (const [id, pos] of s.offsets) this.offsets.set(id, pos);
+    this.nextOffset = s.nextOffset;
+    this.rootPid = s.rootPid;
+    this.rootExit = s.rootExit;
+    for (const pid of s.vforkSent) this.vforkSent.add(pid);
+    const running = this.members();
+    if (running.length > 1) this.forked = true;
+    const hosts = running.map((e) => this.spawnHost(e.vmid));
+    await Promise.all(hosts.map((h) => h.ready));
+    const replies = await Promise.all(
+      running.map((e) =>
+        this.ask(e.vmid, { op: "job", kind: "restore", image: images.get(e.vmid) }).catch((
+          error,
+        ) => ({ error: error instanceof Error ? error.message : String(error) }))
+      ),
+    ) as { error?: string }[];
+    const failed = replies.find((r) => r?.error);
+    if (failed) throw new Error(failed.error);
+    await Promise.all(running.map((e) => this.ask(e.vmid, { op: "release" })));
+    onReleased?.();
+    this.fillPool();
+    this.checkDone();
+    await this.allDone.promise;
+    return this.rootExit ?? { code: 0 };
+  }
+
+  /** A checkpoint with --stop committed: the job ends here, its processes with it. */
+  stopJob(): void {
+    this.stoppedByCheckpoint = true;
+    this.closing = true;
+    for (const host of this.hosts.values()) {
+      try {
+        host.child.kill("SIGKILL");
+      } catch { /* already gone */ }
+    }
+    this.allDone.resolve();
   }
 
   private checkDone(): void {

@@ -88,6 +88,11 @@ export class Process {
   host: GuestHost | undefined;
   /** Guest-visible name (prctl PR_SET_NAME, /proc/self/comm). */
   comm = "";
+  /**
+   * A checkpoint's stop request (SIGCP): the loop awaits it at the next safepoint, after any
+   * interrupted blocking syscall has been rewound for restart (checkpoint/member.ts).
+   */
+  private parkHold: (() => Promise<void>) | undefined;
 
   constructor(options: ProcessOptions = {}) {
     this.mem = new Memory();
@@ -123,6 +128,20 @@ export class Process {
     this.fds.closeAll(this);
   }
 
+  /**
+   * Parks the process at its next safepoint until `hold` settles: the CPU stops at the next block
+   * boundary and a blocking syscall is woken like a signal would wake it, returning ERESTART* so
+   * that it is re-issued afterwards (rip back on the SYSCALL, rax = its number).
+   */
+  requestPark(hold: () => Promise<void>): void {
+    this.parkHold = hold;
+    this.cpu.stopRequest = true;
+    this.signals.wakeForCheckpoint();
+  }
+
+  /** Whether the loop is waiting at a safepoint for a park request to settle. */
+  parked = false;
+
   /** Runs the guest until it exits; returns how it ended. */
   async runUntilExit(): Promise<ExitStatus> {
     const cpu = this.cpu;
@@ -138,6 +157,19 @@ export class Process {
       if (this.exitStatus !== undefined) break;
       const stopped = this.signals.safepoint(this);
       if (stopped) await stopped;
+      if (this.parkHold && this.exitStatus === undefined) {
+        const hold = this.parkHold;
+        this.parkHold = undefined;
+        this.cpu.stopRequest = false;
+        this.parked = true;
+        try {
+          await hold();
+        } finally {
+          this.parked = false;
+          this.signals.checkpointDone();
+        }
+        lastYield = performance.now();
+      }
       const now = performance.now();
       if (now - lastYield > YIELD_MS) {
         lastYield = now;

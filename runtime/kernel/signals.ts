@@ -122,6 +122,8 @@ export class SignalState {
   private restartCode = 0;
   private restartNr = 0;
   private readonly wakers = new Set<() => void>();
+  /** A checkpoint wants the process parked: blocking waits give way as to a signal (SIGCP). */
+  private checkpointWake = false;
 
   get blocked(): bigint {
     return this.blockedSet;
@@ -432,16 +434,30 @@ export class SignalState {
   }
 
   /**
+   * SIGCP, the checkpoint's internal wake (never guest-visible): a blocking syscall returns its
+   * ERESTART* code, and since no handler runs for it the next safepoint rewinds it for restart.
+   */
+  wakeForCheckpoint(): void {
+    this.checkpointWake = true;
+    this.wake();
+  }
+
+  /** The checkpoint released the process. */
+  checkpointDone(): void {
+    this.checkpointWake = false;
+  }
+
+  /**
    * Runs `work` until it settles or a signal becomes deliverable (INTERRUPTED; the blocking
    * syscall then returns -EINTR, or -ERESTARTSYS to restart under SA_RESTART). Interval timers
    * keep firing meanwhile.
    */
   async interruptible<T>(p: Process, work: Promise<T>): Promise<T | typeof INTERRUPTED> {
-    if (this.deliverable || p.exitStatus) return INTERRUPTED;
+    if (this.deliverable || p.exitStatus || this.checkpointWake) return INTERRUPTED;
     let wake!: () => void;
     const signalled = new Promise<typeof INTERRUPTED>((resolve) => {
       wake = () => {
-        if (this.deliverable || p.exitStatus) resolve(INTERRUPTED);
+        if (this.deliverable || p.exitStatus || this.checkpointWake) resolve(INTERRUPTED);
       };
     });
     this.wakers.add(wake);

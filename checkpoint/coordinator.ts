@@ -1,0 +1,195 @@
+// The leader's side of a coordinated checkpoint of a whole guest tree (member.ts is the hosts').
+//
+//   1. CHECKPOINT: every running process is asked to park (cp_park); each parks at its next
+//      safepoint, a blocking syscall rewound for restart, and answers READY. Processes forked or
+//      ended meanwhile are taken in until the member set is stable (a parked process can neither
+//      fork nor exit, so this ends).
+//   2. Quiet: no guest runs; the leader copies its shared state (tree, pipes, offsets, ids) and
+//      every member copies its own state in memory (cp_capture).
+//   3. Unless --stop, RESUME now: the frozen time ends here; images are written after.
+//   4. Each member writes its image (cp_write) and reports DONE with size and SHA-256; the leader
+//      writes shared.img, then the manifest atomically: the commit point.
+//   5. --stop: the job ends after the commit. Any failure or timeout before the commit: ABORT
+//      (members released, the session directory removed) and the tree runs on unharmed.
+// Every wait is bounded. One checkpoint at a time per supervisor.
+
+import type { Supervisor } from "../runtime/host/supervisor.ts";
+import {
+  commitManifest,
+  type Manifest,
+  type ManifestProcess,
+  removeOtherSessions,
+  writeShared,
+} from "./manifest.ts";
+
+export interface CheckpointOptions {
+  /** End the job after a committed checkpoint. */
+  stop?: boolean;
+  /** Bound on parking every process (ms). */
+  parkTimeoutMs?: number;
+  /** Bound on capturing and writing the images (ms). */
+  writeTimeoutMs?: number;
+}
+
+export interface CheckpointResult {
+  dir: string;
+  session: string;
+  processes: number;
+  bytes: number;
+  /** Time from the first park request to the release (or stop) of the tree. */
+  frozenMs: number;
+  totalMs: number;
+}
+
+/** A checkpoint that did not happen; the tree was left running. */
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckpointError";
+  }
+}
+
+const busy = new WeakSet<Supervisor>();
+
+function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CheckpointError(`${what}: timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function newSession(): string {
+  const t = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
+  return `cp-${t}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** Checkpoints the supervisor's whole tree into `dir` (absolute); see the module comment. */
+export async function checkpointTree(
+  s: Supervisor,
+  dir: string,
+  options: CheckpointOptions = {},
+): Promise<CheckpointResult> {
+  if (busy.has(s)) throw new CheckpointError("A checkpoint of this job is already in progress");
+  busy.add(s);
+  try {
+    return await checkpointOnce(s, dir, options);
+  } finally {
+    busy.delete(s);
+  }
+}
+
+async function checkpointOnce(
+  s: Supervisor,
+  dir: string,
+  o: CheckpointOptions,
+): Promise<CheckpointResult> {
+  const parkMs = o.parkTimeoutMs ?? 10_000, writeMs = o.writeTimeoutMs ?? 120_000;
+  const started = performance.now();
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  const session = newSession();
+  await Deno.mkdir(`${dir}/${session}`, { mode: 0o700 });
+  const parked = new Set<number>(); // vmids
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    await Promise.allSettled(
+      [...parked].map((vmid) =>
+        bounded(s.ask(vmid, { op: "cp_resume", session, stop: false }), 5000, "resume")
+      ),
+    );
+  };
+  let frozenMs = 0;
+  try {
+    // 1. Park everyone, until the member set is stable.
+    const deadline = performance.now() + parkMs;
+    for (let round = 0;; round++) {
+      const todo = s.members().filter((e) => !parked.has(e.vmid));
+      if (todo.length === 0) break;
+      if (performance.now() > deadline) throw new CheckpointError("the tree did not settle");
+      const left = Math.max(1, deadline - performance.now());
+      const answers = await Promise.all(todo.map(async (e) => {
+        const answer = await bounded(
+          s.ask(e.vmid, { op: "cp_park", session }),
+          left,
+          `process ${e.pid} (VMID ${e.vmid}) parking`,
+        ).catch((error) => {
+          throw error instanceof CheckpointError
+            ? error
+            : new CheckpointError(`process ${e.pid} could not park: ${error?.message ?? error}`);
+        });
+        if (answer === "parked") parked.add(e.vmid);
+        return { e, answer };
+      }));
+      // A process that was ending reports its exit to the leader: wait for that report.
+      for (const { e, answer } of answers) {
+        if (answer === "parked") continue;
+        while (s.procs.get(e.pid)?.state === "running") {
+          if (performance.now() > deadline) {
+            throw new CheckpointError(`process ${e.pid} neither parked nor exited`);
+          }
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      }
+      if (round > 1000) throw new CheckpointError("the tree did not settle");
+    }
+    // 2. Quiet: copy the shared state and each process's state.
+    const shared = s.snapshot();
+    const members = s.members();
+    if (members.length === 0) throw new CheckpointError("no process left to checkpoint");
+    await bounded(
+      Promise.all(members.map((e) => s.ask(e.vmid, { op: "cp_capture", session }))),
+      writeMs,
+      "capturing process state",
+    );
+    // 3. Resume now unless the job is to stop after the commit.
+    if (!o.stop) {
+      await release();
+      frozenMs = performance.now() - started;
+    }
+    // 4. Images, shared state, then the manifest (the commit point).
+    const done = await bounded(
+      Promise.all(members.map(async (e): Promise<ManifestProcess> => {
+        const file = `${session}/${e.vmid}.img`;
+        const r = await s.ask(e.vmid, { op: "cp_write", session, path: `${dir}/${file}` }) as {
+          size: number;
+          digest: string;
+        };
+        return { vmid: e.vmid, pid: e.pid, ppid: e.ppid, pgid: e.pgid, sid: e.sid, file, ...r };
+      })),
+      writeMs,
+      "writing images",
+    );
+    const sharedEntry = await writeShared(dir, session, shared);
+    if (o.stop) frozenMs = performance.now() - started;
+    const manifest: Manifest = {
+      format: 1,
+      session,
+      created: new Date().toISOString(),
+      rootPid: shared.rootPid,
+      processes: done.sort((a, b) => a.pid - b.pid),
+      shared: sharedEntry,
+      frozenMs,
+    };
+    await commitManifest(dir, manifest);
+    await removeOtherSessions(dir, session);
+    if (o.stop) {
+      released = true;
+      s.stopJob();
+    }
+    return {
+      dir,
+      session,
+      processes: done.length,
+      bytes: done.reduce((n, p) => n + p.size, sharedEntry.size),
+      frozenMs,
+      totalMs: performance.now() - started,
+    };
+  } catch (e) {
+    await release();
+    await Deno.remove(`${dir}/${session}`, { recursive: true }).catch(() => {});
+    if (e instanceof CheckpointError) throw e;
+    throw new CheckpointError(e instanceof Error ? e.message : String(e));
+  }
+}

@@ -1,0 +1,155 @@
+// The guest host's side of a coordinated checkpoint (the leader's is coordinator.ts), and the
+// restore job. Messages arrive as supervisor USER ops (runtime/host/guest_host.ts HOST_OPS):
+//   cp_park {session}            -> the process parks at its next safepoint (SIGCP): "parked"
+//                                   (READY), or "exited" when it is already ending
+//   cp_capture {session}         -> the image is built in memory (the process stays parked)
+//   cp_resume {session, stop}    -> released (after capture, a RESUME; before commit, an ABORT)
+//   cp_write {session, path}     -> the captured image written and fsynced: {size, digest} (DONE)
+// Invariant: a parked process runs no guest code and changes no shared state, so the images and
+// the leader's shared state form one consistent cut. A host whose leader vanishes exits
+// (guest_host.ts), so a parked tree never outlives its supervisor; a hold also ends by itself
+// after HOLD_LIMIT_MS so that a leader bug cannot freeze a job forever.
+
+import type { GuestHost } from "../runtime/host/guest_host.ts";
+import type { Process } from "../runtime/kernel/process.ts";
+import { restoreProcess, snapshotProcess } from "../runtime/kernel/snapshot.ts";
+import { digest } from "./image.ts";
+import { decodeProcessImage, encodeProcessImage, type ProcessImage } from "./process_image.ts";
+
+const HOLD_LIMIT_MS = 600_000;
+const WAIT_FOR_PROCESS_MS = 10_000;
+
+interface Session {
+  id: string;
+  parked: Promise<void>;
+  release: () => void;
+  image?: ProcessImage;
+}
+
+const sessions = new WeakMap<GuestHost, Session>();
+
+async function processOf(host: GuestHost): Promise<Process> {
+  const until = performance.now() + WAIT_FOR_PROCESS_MS;
+  // A forked child may hear of the checkpoint before its job arrives: wait for the job.
+  while (!host.process) {
+    if (performance.now() > until) throw new Error("The host has no process to checkpoint");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return host.process;
+}
+
+/** cp_park: resolves "parked" once the process waits at a safepoint, "exited" if it is ending. */
+export async function park(host: GuestHost, session: string): Promise<"parked" | "exited"> {
+  const p = await processOf(host);
+  if (p.exitStatus) return "exited";
+  const old = sessions.get(host);
+  if (old) old.release(); // a stale session (an abort the host never heard) ends here
+  const parked = Promise.withResolvers<void>();
+  const released = Promise.withResolvers<void>();
+  const limit = setTimeout(released.resolve, HOLD_LIMIT_MS);
+  const s: Session = {
+    id: session,
+    parked: parked.promise,
+    release: () => {
+      clearTimeout(limit);
+      released.resolve();
+    },
+  };
+  sessions.set(host, s);
+  p.requestPark(() => {
+    parked.resolve();
+    return released.promise;
+  });
+  // The process may end instead of parking (it was exiting): report that.
+  const ended = new Promise<"exited">((resolve) => {
+    const poll = setInterval(() => {
+      if (p.exitStatus || sessions.get(host) !== s) {
+        clearInterval(poll);
+        resolve("exited");
+      }
+    }, 5);
+    parked.promise.then(() => clearInterval(poll));
+  });
+  return await Promise.race([parked.promise.then(() => "parked" as const), ended]);
+}
+
+function current(host: GuestHost, session: string): Session {
+  const s = sessions.get(host);
+  if (!s || s.id !== session) throw new RangeError(`No checkpoint session '${session}' here`);
+  return s;
+}
+
+/** cp_capture: the process's state as it is, parked (memory copied now). */
+export async function capture(host: GuestHost, session: string): Promise<number> {
+  const s = current(host, session);
+  await s.parked;
+  const p = host.process!;
+  s.image = { vmid: host.worker.vmid, snapshot: snapshotProcess(p), job: host.jobState() };
+  return s.image.snapshot.mem.data.length;
+}
+
+/** cp_resume: releases the process (stop: the leader ends the job itself). */
+export function resume(host: GuestHost, session: string): number {
+  const s = sessions.get(host);
+  if (s && s.id === session) s.release();
+  return 0;
+}
+
+/** cp_write: writes the captured image to `path` (write, fsync); returns its size and digest. */
+export async function writeCaptured(
+  host: GuestHost,
+  session: string,
+  path: string,
+): Promise<{ size: number; digest: string }> {
+  const s = current(host, session);
+  if (!s.image) throw new RangeError(`Session '${session}': nothing captured`);
+  const data = encodeProcessImage(s.image);
+  s.image = undefined;
+  sessions.delete(host);
+  const file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+  try {
+    let at = 0;
+    while (at < data.length) at += await file.write(data.subarray(at));
+    await file.sync();
+  } finally {
+    file.close();
+  }
+  return { size: data.length, digest: await digest(data) };
+}
+
+/**
+ * The restore job: reads the image (checking its digest against the manifest's) and rebuilds
+ * the process and its host's job state; it runs once the leader releases the whole tree.
+ */
+export function restoreFromImage(
+  host: GuestHost,
+  path: string,
+  options: { strace?: boolean },
+): Process {
+  const data = Deno.readFileSync(path);
+  const image = decodeProcessImage(data, path);
+  if (image.vmid !== host.worker.vmid) {
+    throw new RangeError(`${path}: image of VMID ${image.vmid} given to host ${host.worker.vmid}`);
+  }
+  const missing: string[] = [];
+  const fds = image.snapshot.fds;
+  fds.files.forEach((f, k) => {
+    if (f.kind !== "host" && f.kind !== "hostdir") return;
+    try {
+      Deno.statSync(String(f.state.hostPath));
+    } catch {
+      const numbers = fds.fds.filter((d) => d.file === k).map((d) => d.fd).join(", ");
+      missing.push(`${f.state.hostPath} (guest path ${f.path}, fd ${numbers})`);
+    }
+  });
+  if (missing.length) {
+    throw new Error(
+      `process ${image.snapshot.ids.pid}: host file${missing.length > 1 ? "s" : ""} it had open ${
+        missing.length > 1 ? "are" : "is"
+      } missing: ${missing.join("; ")}`,
+    );
+  }
+  const p = restoreProcess(image.snapshot, options, host);
+  host.restoreJobState(image.job);
+  return p;
+}
