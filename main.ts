@@ -45,6 +45,7 @@ options:
   --clear-env      start from an empty environment instead of the supervisor's
   --strace         print every syscall to stderr as strace does
   --stats          print instructions retired, time and MIPS to stderr at exit
+  --pool N         guest hosts kept started ahead for fork (default 2; 0: start one per fork)
   --name NAME      make the job addressable by 'supervisor checkpoint NAME' (a control socket
                    in $XDG_RUNTIME_DIR/supervisor or /tmp/supervisor-UID; names are unique)
   -h, --help       show this help
@@ -61,6 +62,8 @@ interface RunOptions {
   env: Map<string, string>;
   strace: boolean;
   stats: boolean;
+  /** Pre-started guest hosts kept for fork (undefined: the supervisor's default). */
+  pool?: number;
   name?: string;
   program: string;
   args: string[];
@@ -115,6 +118,14 @@ function parseRun(argv: string[]): RunOptions | "help" {
       case "--strace":
         o.strace = true;
         break;
+      case "--pool": {
+        const n = Number(val(a));
+        if (!Number.isInteger(n) || n < 0 || n > 64) {
+          throw new UsageError("--pool takes a whole number from 0 to 64");
+        }
+        o.pool = n;
+        break;
+      }
       case "--stats":
         o.stats = true;
         break;
@@ -161,7 +172,7 @@ async function runJob(o: RunOptions): Promise<number> {
   const envp = [...o.env].map(([k, v]) => `${k}=${v}`);
   const program = findProgram(o.program, envp, o.root ?? "/");
   const started = performance.now();
-  const supervisor = await Supervisor.start();
+  const supervisor = await Supervisor.start({ poolSize: o.pool });
   const stopSignals = supervisor.handleHostSignals();
   let control: { close(): void } | undefined;
   try {
