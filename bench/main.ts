@@ -25,6 +25,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   // ipc: IPC round trips and throughput
   ipc: async () => (await import("./ipc.ts")).run,
   proc: async () => (await import("./proc.ts")).run,
+  checkpoint: async () => (await import("./checkpoint.ts")).run,
 };
 
 function printTable(rows: BenchRow[]): void {

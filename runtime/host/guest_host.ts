@@ -1,11 +1,12 @@
 // A guest host: the host process that runs one guest process (the hidden `__guest` mode).
 //
 // It joins the job over the leader's Unix socket, says it is ready, and waits for a job: "exec"
-// (load a program, for the root guest) or "fork" (restore a parent's snapshot, returning 0 from
-// fork). It then runs the guest, serving the job's messages to it (signals from other processes,
-// child exits, reparenting), and reports its exit to the leader before leaving. If the leader's
-// link drops (the supervisor died, even by SIGKILL) the host exits at once: no guest outlives its
-// supervisor.
+// (load a program, for the root guest), "fork" (restore a parent's snapshot, returning 0 from
+// fork) or "restore" (a checkpoint image, run once the leader releases the whole tree; the
+// checkpoint ops cp_* are checkpoint/member.ts). It then runs the guest, serving the job's
+// messages to it (signals from other processes, child exits, reparenting), and reports its exit
+// to the leader before leaving. If the leader's link drops (the supervisor died, even by SIGKILL)
+// the host exits at once: no guest outlives its supervisor.
 
 import { Code } from "../../ipc/codes.ts";
 import { IpcWorker } from "../../ipc/worker.ts";

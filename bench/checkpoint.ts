@@ -1,0 +1,125 @@
+// Checkpoint and restore speed (bench/guests/cp_tree.c): an 8-process tree holding 256 MiB of
+// touched memory in total is checkpointed while running (time frozen, total time, image size),
+// checkpointed again with --stop, then restored in this process (time until the whole tree is
+// released to run its first instruction; the restored guests then end by their own deadline); then single processes of
+// growing size: checkpoint time against image size. Aims (DESIGN.md): frozen <= 150 ms, restore
+// to first instruction <= 300 ms. Every job is bounded and killed at the end.
+import type { BenchOptions, BenchRow } from "./main.ts";
+import { buildGuest } from "./build.ts";
+import { callControl } from "../checkpoint/control.ts";
+import { restoreTree } from "../checkpoint/restore.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const MIB = 1 << 20;
+
+interface Started {
+  child: Deno.ChildProcess;
+  name: string;
+}
+
+async function startTree(program: string, n: number, mib: number, seconds: number) {
+  const name = `bench-cp-${crypto.randomUUID().slice(0, 8)}`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `${ROOT}main.ts`,
+      "run",
+      "--name",
+      name,
+      program,
+      `${n}`,
+      `${mib}`,
+      `${seconds}`,
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  // Ready once every process has touched its memory.
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const until = performance.now() + 120_000;
+  while ((text.match(/ready/g) ?? []).length < n) {
+    if (performance.now() > until) throw new Error("cp_tree did not get ready");
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`cp_tree ended early: ${text}`);
+    text += value;
+  }
+  (async () => {
+    while (!(await reader.read()).done) { /* drain */ }
+  })();
+  return { child, name } as Started;
+}
+
+async function checkpointOf(s: Started, dir: string, stop: boolean) {
+  const r = await callControl(s.name, { op: "checkpoint", dir, stop });
+  return { frozenMs: Number(r.frozenMs), totalMs: Number(r.totalMs), bytes: Number(r.bytes) };
+}
+
+async function end(s: Started): Promise<void> {
+  try {
+    s.child.kill("SIGKILL");
+  } catch { /* gone */ }
+  await s.child.status;
+}
+
+export async function run(options: BenchOptions): Promise<BenchRow[]> {
+  const program = await buildGuest("cp_tree");
+  const rows: BenchRow[] = [];
+  const tmp = await Deno.makeTempDir({ prefix: "supervisor-bench-cp-" });
+  const log = (m: string) => options.verbose && console.error(`bench checkpoint: ${m}`);
+  try {
+    const n = 8, mib = options.quick ? 8 : 32;
+    log(`tree of ${n} x ${mib} MiB`);
+    const tree = await startTree(program, n, mib, 8);
+    try {
+      const live = await checkpointOf(tree, `${tmp}/live`, false);
+      rows.push({
+        suite: "checkpoint",
+        name: `tree ${n}x${mib}MiB running`,
+        frozen_ms: live.frozenMs,
+        total_ms: live.totalMs,
+        image_mib: live.bytes / MIB,
+      });
+      const stopped = await checkpointOf(tree, `${tmp}/stop`, true);
+      rows.push({
+        suite: "checkpoint",
+        name: `tree ${n}x${mib}MiB --stop`,
+        frozen_ms: stopped.frozenMs,
+        total_ms: stopped.totalMs,
+        image_mib: stopped.bytes / MIB,
+      });
+    } finally {
+      await end(tree);
+    }
+    log("restore");
+    let firstInsnMs = NaN;
+    await restoreTree(`${tmp}/stop`, { onReleased: (ms) => firstInsnMs = ms });
+    rows.push({
+      suite: "checkpoint",
+      name: `tree ${n}x${mib}MiB restore`,
+      first_insn_ms: firstInsnMs,
+    });
+    for (const size of options.quick ? [4, 16] : [16, 64, 128]) {
+      log(`single process ${size} MiB`);
+      const one = await startTree(program, 1, size, 5);
+      try {
+        const r = await checkpointOf(one, `${tmp}/one${size}`, false);
+        rows.push({
+          suite: "checkpoint",
+          name: `1 process ${size}MiB`,
+          frozen_ms: r.frozenMs,
+          total_ms: r.totalMs,
+          image_mib: r.bytes / MIB,
+          mib_per_s: r.bytes / MIB / (r.totalMs / 1000),
+        });
+      } finally {
+        await end(one);
+      }
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+  return rows;
+}
