@@ -50,7 +50,7 @@ export class Job {
   readonly status: Promise<Deno.CommandStatus>;
   private readonly timer: ReturnType<typeof setTimeout>;
 
-  constructor(readonly child: Deno.ChildProcess, timeoutMs = 60_000) {
+  constructor(readonly child: Deno.ChildProcess, timeoutMs = 120_000) {
     this.timer = setTimeout(() => this.kill(), timeoutMs);
     const collect = async (s: ReadableStream<Uint8Array>, key: "stdout" | "stderr") => {
       for await (const chunk of s.pipeThrough(new TextDecoderStream())) this[key] += chunk;
@@ -70,7 +70,7 @@ export class Job {
   }
 
   /** Resolves once stdout holds `lines` lines (or the job ended). */
-  async waitLines(lines: number, timeoutMs = 30_000): Promise<void> {
+  async waitLines(lines: number, timeoutMs = 90_000): Promise<void> {
     const until = performance.now() + timeoutMs;
     let ended = false;
     this.status.then(() => ended = true);
