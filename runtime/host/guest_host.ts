@@ -254,7 +254,8 @@ type HostOp = (h: GuestHost, msg: Record<string, unknown>) => unknown;
 const HOST_OPS: Record<string, HostOp> = {
   signal:   (h, m) => {
     const p = h.process;
-    if (p) p.signals.post(p, { signo: Number(m.signal), errno: 0, code: 0, pid: Number(m.sender), uid: p.cred.uid });
+    // The pid check drops a signal that raced with this host's guest exiting (hosts are reused).
+    if (p && (m.pid === undefined || Number(m.pid) === p.pid)) p.signals.post(p, { signo: Number(m.signal), errno: 0, code: 0, pid: Number(m.sender), uid: p.cred.uid });
     return 0;
   },
   child:    (h, m) => h.onChildExit(Number(m.pid), m.exit as ExitInfo, m.vforkSent === true),
@@ -302,8 +303,8 @@ function forkChild(host: GuestHost, j: Record<string, unknown>): Process {
 /** Entry point of `__guest`: returns the host process's exit code. */
 export async function guestHostMain(): Promise<number> {
   const boot = takeBoot();
-  const job = Promise.withResolvers<Record<string, unknown>>();
-  const started = Promise.withResolvers<unknown>();
+  let job = Promise.withResolvers<Record<string, unknown>>();
+  let started = Promise.withResolvers<unknown>();
   const ref: { host?: GuestHost } = {};
   const worker = new IpcWorker({
     vmid: boot.vmid,
@@ -318,6 +319,10 @@ export async function guestHostMain(): Promise<number> {
           job.resolve(msg);
           return started.promise; // the reply says whether the program could start
         }
+        if (msg?.op === "quit") {
+          job.resolve({ kind: "quit" });
+          return 0;
+        }
         const op = HOST_OPS[String(msg?.op)];
         if (!op) throw new TypeError(`Unknown host op '${msg?.op}'`);
         return op(ref.host!, msg);
@@ -328,12 +333,31 @@ export async function guestHostMain(): Promise<number> {
       onError: () => {},
     },
   });
-  const host = ref.host = new GuestHost(worker);
   await worker.listen();
   await worker.request(boot.leader, Code.ECHO, null); // joins the leader
-  await host.ask({ op: "ready" });
 
-  const j = await job.promise;
+  // One guest after another: when a guest exits, this host offers itself for the next job.
+  for (;;) {
+    const host = ref.host = new GuestHost(worker);
+    await host.ask({ op: "ready" });
+    const j = await job.promise;
+    if (j.kind === "quit") break;
+    const code = await runJob(worker, host, j, started);
+    if (code !== undefined) return code;
+    job = Promise.withResolvers();
+    started = Promise.withResolvers();
+  }
+  await worker.close();
+  return 0;
+}
+
+/** Runs one job; returns an exit code when this host must end, undefined when it may go on. */
+async function runJob(
+  worker: IpcWorker,
+  host: GuestHost,
+  j: Record<string, unknown>,
+  started: PromiseWithResolvers<unknown>,
+): Promise<number | undefined> {
   let p: Process;
   try {
     p = j.kind === "fork"
@@ -342,22 +366,15 @@ export async function guestHostMain(): Promise<number> {
       ? member.restoreFromImage(host, String(j.image), { strace: Boolean(j.strace) })
       : execRoot(j);
   } catch (e) {
-    if (j.kind === "restore") {
-      started.resolve({ error: e instanceof Error ? e.message : String(e) });
-      await new Promise((r) => setTimeout(r, 10));
-      await worker.close();
-      return 1;
-    }
-    if (e instanceof LoadError) {
-      started.resolve({ error: e.message, errno: e.errno });
-      await new Promise((r) => setTimeout(r, 10)); // let the reply go out
-      await worker.close();
-      return 0;
-    }
-    started.resolve({ error: e instanceof Error ? e.message : String(e) });
-    await new Promise((r) => setTimeout(r, 10));
+    const load = e instanceof LoadError;
+    started.resolve(
+      load ? { error: e.message, errno: e.errno } : {
+        error: e instanceof Error ? e.message : String(e),
+      },
+    );
+    await new Promise((r) => setTimeout(r, 10)); // let the reply go out
     await worker.close();
-    return 1;
+    return load ? 0 : 1;
   }
   p.host = host;
   host.process = p;
@@ -375,6 +392,5 @@ export async function guestHostMain(): Promise<number> {
     icount: p.cpu.icount,
     vforkSent,
   });
-  await worker.close();
-  return 0;
+  return undefined;
 }

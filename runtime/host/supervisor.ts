@@ -57,6 +57,8 @@ interface Host {
   ready: Promise<void>;
   markReady: () => void;
   status: Promise<Deno.CommandStatus>;
+  /** Given a job and not yet reported its guest's exit. */
+  busy: boolean;
 }
 
 type Op = (s: Supervisor, msg: Record<string, unknown>, source: number) => unknown;
@@ -121,7 +123,14 @@ export class Supervisor {
       stderr: this.options.stderr ?? "inherit",
     }).spawn();
     const { promise, resolve } = Promise.withResolvers<void>();
-    const host: Host = { vmid, child, ready: promise, markReady: resolve, status: child.status };
+    const host: Host = {
+      vmid,
+      child,
+      ready: promise,
+      markReady: resolve,
+      status: child.status,
+      busy: false,
+    };
     this.hosts.set(vmid, host);
     host.status.then(() => this.onHostLost(vmid));
     return host;
@@ -135,6 +144,7 @@ export class Supervisor {
   /** An idle host, ready to take a job. */
   private async takeHost(): Promise<Host> {
     const host = this.idle.shift() ?? this.spawnHost();
+    host.busy = true;
     this.fillPool();
     await host.ready;
     return host;
@@ -224,6 +234,7 @@ export class Supervisor {
     const running = this.members();
     if (running.length > 1) this.forked = true;
     const hosts = running.map((e) => this.spawnHost(e.vmid));
+    for (const h of hosts) h.busy = true; // each runs a restored guest, not a pool job
     await Promise.all(hosts.map((h) => h.ready));
     const replies = await Promise.all(
       running.map((e) =>
@@ -338,7 +349,7 @@ export class Supervisor {
     if (signal < 0 || signal > 64) return -EINVAL;
     for (const t of targets) {
       if (t.state === "running" && signal !== 0) {
-        this.tell(t.vmid, { op: "signal", signal, sender: senderPid });
+        this.tell(t.vmid, { op: "signal", signal, sender: senderPid, pid: t.pid });
       }
     }
     return 0;
@@ -385,6 +396,9 @@ export class Supervisor {
   }
 
   exitReported(pid: number, exit: ExitInfo, icount: number, vforkSent: boolean): void {
+    const entry = this.procs.get(pid);
+    const host = entry && this.hosts.get(entry.vmid);
+    if (host) host.busy = false; // its "ready" follows: it goes back to the pool
     this.instructions += icount;
     this.processCount++;
     this.vforkSent.add(pid);
@@ -392,8 +406,17 @@ export class Supervisor {
     this.processExited(pid, exit);
   }
 
+  /**
+   * A host is ready for a job: a new one, or one whose guest has exited (hosts are reused, so a
+   * fork rarely pays for starting a host). Hosts beyond what the pool keeps are sent away.
+   */
   hostReady(vmid: number): void {
-    this.hosts.get(vmid)?.markReady();
+    const host = this.hosts.get(vmid);
+    if (!host) return;
+    host.markReady();
+    if (host.busy || this.idle.includes(host)) return;
+    if (!this.closing && this.idle.length < Math.max(this.poolSize, 1)) this.idle.push(host);
+    else this.tell(vmid, { op: "quit" });
   }
 
   setpgid(caller: number, pid: number, pgid: number): number {
