@@ -415,7 +415,9 @@ export class Supervisor {
     if (!host) return;
     host.markReady();
     if (host.busy || this.idle.includes(host)) return;
-    if (!this.closing && this.idle.length < Math.max(this.poolSize, 1)) this.idle.push(host);
+    // Up to twice the pool size idle: a returning host must not be sent away while spares are
+    // started to replace it (that churn made every fork pay a host start-up after all).
+    if (!this.closing && this.idle.length < Math.max(2 * this.poolSize, 1)) this.idle.push(host);
     else this.tell(vmid, { op: "quit" });
   }
 
