@@ -13,7 +13,7 @@ export function nop(_c: Cpu, _i: Insn): void {}
 
 /** Extra CPUID feature bits, set by instruction families as they are implemented. */
 export const cpuidFeatures = {
-  leaf1Ecx: (1 << 13), // CX16 (CMPXCHG16B)
+  leaf1Ecx: 1 << 13, // CX16 (CMPXCHG16B)
   leaf1Edx: (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) |
     (1 << 25) | (1 << 26),
 };
