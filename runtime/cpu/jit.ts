@@ -1,338 +1,145 @@
-// Block translation: a hot decoded block becomes one generated JS function, so V8 compiles the
-// block's instructions together, with register numbers, displacements and immediates as
-// constants, and without a call per instruction.
+// Region translation: hot decoded blocks become one generated JS function, so V8 compiles the
+// instructions together, with register numbers, displacements and immediates as constants, and
+// control stays inside the function while it moves between the region's blocks.
 //
-// Only common forms are translated inline (MOV, LEA, ADD/SUB/AND/OR/XOR/CMP, TEST, INC, DEC,
-// MOVZX/MOVSX, PUSH/POP, Jcc, JMP, CALL, RET, CMOVcc, 32/64-bit); every other instruction is
-// emitted as a call of its interpreter handler, so the two tiers share semantics by construction
-// and the inline templates mirror the handlers in ops/ line for line. Lazy flags are recorded
-// exactly as ops/alu.ts records them. A faulting instruction leaves its index in cpu.jitIndex.
+// A region is a set of blocks (run.ts picks a hot block and the blocks it was seen to lead to).
+// Its function is a loop over `switch (rip)` with one case per block; it returns to run() when
+// rip leaves the region, when a block it would enter was dropped (self-modifying code), after a
+// block that called a handler when that handler asked the kernel for something (stopReason,
+// stopRequest), or after `budget` blocks. Every transition between blocks is a safepoint as in
+// the interpreter: nothing is left half done there.
+//
+// Instructions are translated by the templates of jit_int.ts and jit_sse.ts (a table from handler
+// to template); every other instruction, and every case a template leaves to it, calls its
+// interpreter handler, so the two tiers share semantics by construction. A faulting instruction
+// leaves itself in cpu.jitFault, with cpu.icount counting the instructions retired before it.
 
 import { cond, getCF } from "./flags.ts";
-import type { Insn } from "./insn.ts";
-import { aluAI, aluEG, aluEI, aluGE, decE, incE, testAI, testEG, testEI } from "./ops/alu.ts";
-import { callRel, jcc, jmpRel, ret } from "./ops/branch.ts";
-import {
-  cmov,
-  lea,
-  movEG,
-  movEI,
-  movGE,
-  movRI,
-  movsxB,
-  movsxd,
-  movzxB,
-  movzxW,
-} from "./ops/mov.ts";
-import { popR, pushR } from "./ops/stack.ts";
+import type { Exec, Insn } from "./insn.ts";
+import { FLAGS, Gen } from "./jit_gen.ts";
+import { INT_TEMPLATES, type Template } from "./jit_int.ts";
+import { scratchF64, scratchI32, SSE_TEMPLATES } from "./jit_sse.ts";
+import { aluOp } from "./ops/alu.ts";
+import { imulTrunc } from "./ops/muldiv.ts";
+import { shiftOp } from "./ops/shift.ts";
+import { checkAligned16 } from "./ops/sse_state.ts";
 import { ea, pop64, push64 } from "./operands.ts";
 import type { Cpu } from "./state.ts";
-import { F_ADD, F_DEC, F_INC, F_LOGIC, F_SUB } from "./state.ts";
 
-export type BlockFn = (c: Cpu, insns: Insn[]) => void;
+/** Runs translated code from c.rip; returns the number of blocks executed (rip and icount
+ * updated). Throws what an instruction threw, with cpu.jitFault set. */
+export type BlockFn = (c: Cpu, budget: number) => number;
 
-const helpers = { cond, getCF, ea, pop64, push64 };
-
-// Code generation state: the last inlined flag-setting operation of the block being translated,
-// whose operands and result are still in the locals a0/a1, b0/b1, r0/r1 of the generated code.
-const OP_ADD = 0, OP_LOGIC = 4, OP_SUB = 5, OP_INC = 8, OP_DEC = 9;
-let last: { op: number; size: number } | null = null;
-
-/** Handlers whose inline templates leave the flags (and the flag locals) alone. */
-const FLAG_NEUTRAL = new Set<unknown>([
-  movGE,
-  movEG,
-  movRI,
-  movEI,
-  lea,
-  movzxB,
-  movzxW,
-  movsxB,
-  movsxd,
-  cmov,
-  pushR,
-  popR,
-]);
-
-/** CF of the last inlined operation as an expression, if it can be derived from the locals. */
-function cfExpr(): string | undefined {
-  if (!last) return undefined;
-  const below = (a0: string, a1: string, b0: string, b1: string) =>
-    last!.size === 8
-      ? `((${a1} !== ${b1} ? (${a1} >>> 0) < (${b1} >>> 0) : (${a0} >>> 0) < (${b0} >>> 0)) ? 1 : 0)`
-      : `((${a0} >>> 0) < (${b0} >>> 0) ? 1 : 0)`;
-  switch (last.op) {
-    case OP_LOGIC:
-      return "0";
-    case OP_SUB:
-      return below("a0", "a1", "b0", "b1");
-    case OP_ADD:
-      return below("r0", "r1", "a0", "a1");
-  }
-  return undefined;
+/** What translation needs of a block (run.ts Block). */
+export interface Translatable {
+  readonly start: number;
+  readonly end: number;
+  readonly insns: Insn[];
+  readonly valid: boolean;
 }
 
-/** Condition cc (0-15) as an expression: direct from the locals when possible, else cond(). */
-function condExpr(cc: number): string {
-  const general = `cond(c, ${cc})`;
-  if (!last) return general;
-  const size = last.size;
-  const zero = size === 8 ? "((r0 | r1) === 0)" : "(r0 === 0)";
-  const sign = size === 8 ? "(r1 < 0)" : "(r0 < 0)";
-  const neg = (e: string) => `!${e}`;
-  if (cc === 4) return zero;
-  if (cc === 5) return neg(zero);
-  if (cc === 8) return sign;
-  if (cc === 9) return neg(sign);
-  if (last.op === OP_SUB) {
-    const eq = size === 8 ? "(a0 === b0 && a1 === b1)" : "(a0 === b0)";
-    const below = size === 8
-      ? "(a1 !== b1 ? (a1 >>> 0) < (b1 >>> 0) : (a0 >>> 0) < (b0 >>> 0))"
-      : "((a0 >>> 0) < (b0 >>> 0))";
-    const less = size === 8 ? "(a1 !== b1 ? a1 < b1 : (a0 >>> 0) < (b0 >>> 0))" : "(a0 < b0)";
-    switch (cc) {
-      case 2:
-        return below;
-      case 3:
-        return neg(below);
-      case 6:
-        return `(${below} || ${eq})`;
-      case 7:
-        return `!(${below} || ${eq})`;
-      case 12:
-        return less;
-      case 13:
-        return neg(less);
-      case 14:
-        return `(${less} || ${eq})`;
-      case 15:
-        return `!(${less} || ${eq})`;
-    }
-  }
-  if (last.op === OP_LOGIC) {
-    switch (cc) {
-      case 0:
-      case 2:
-        return "false"; // OF = CF = 0
-      case 1:
-      case 3:
-        return "true";
-      case 6:
-        return zero;
-      case 7:
-        return neg(zero);
-      case 12:
-        return sign; // SF != OF with OF = 0
-      case 13:
-        return neg(sign);
-      case 14:
-        return `(${zero} || ${sign})`;
-      case 15:
-        return `!(${zero} || ${sign})`;
-    }
-  }
-  return general;
-}
+const TEMPLATES = new Map<Exec, Template>([...INT_TEMPLATES, ...SSE_TEMPLATES]);
 
-/** Address expression of the memory operand of `i` (index k in the block). */
-function eaExpr(i: Insn, k: number): string {
-  if (i.asize !== 8 || i.seg !== 0) return `ea(c, I[${k}])`;
-  const parts: string[] = [];
-  if (i.base >= 0) parts.push(`(H[${i.base}] * 4294967296 + (L[${i.base}] >>> 0))`);
-  if (i.index >= 0) parts.push(`(H[${i.index}] * 4294967296 + (L[${i.index}] >>> 0)) * ${i.scale}`);
-  if (i.disp !== 0 || parts.length === 0) parts.push(String(i.disp));
-  return parts.join(" + ");
-}
+/** Functions and objects the generated code calls, by name. */
+const helpers = {
+  cond,
+  getCF,
+  ea,
+  pop64,
+  push64,
+  aluOp,
+  shiftOp,
+  imulTrunc,
+  checkAligned16,
+  SF: scratchF64,
+  SI: scratchI32,
+};
 
-/** Code that sets register r (size 4 or 8) from expressions lo, hi. */
-function setR(r: number, size: number, lo: string, hi: string): string {
-  return size === 8 ? `L[${r}] = ${lo}; H[${r}] = ${hi};` : `L[${r}] = ${lo}; H[${r}] = 0;`;
-}
-
-/** Code computing an ALU op into r0/r1 from a0/a1 and b0/b1, recording lazy flags. */
-function aluCode(op: number, size: number): string | undefined {
-  const flags = (kind: number) =>
-    `c.fop = ${kind}; c.fsize = ${size}; c.fa = a0; c.fah = a1; c.fb = b0; c.fbh = b1; ` +
-    `c.fr = r0; c.frh = r1; c.fcin = 0;`;
-  switch (op) {
-    case 0: // ADD
-      return size === 8
-        ? `t = (a0 >>> 0) + (b0 >>> 0); r0 = t | 0; ` +
-          `r1 = (a1 + b1 + (t >= 4294967296 ? 1 : 0)) | 0; ${flags(F_ADD)}`
-        : `r0 = (a0 + b0) | 0; r1 = 0; ${flags(F_ADD)}`;
-    case 5: // SUB
-    case 7: // CMP
-      return size === 8
-        ? `t = (a0 >>> 0) - (b0 >>> 0); r0 = t | 0; ` +
-          `r1 = (a1 - b1 - (t < 0 ? 1 : 0)) | 0; ${flags(F_SUB)}`
-        : `r0 = (a0 - b0) | 0; r1 = 0; ${flags(F_SUB)}`;
-    case 1:
-      return `r0 = a0 | b0; r1 = a1 | b1; ${flags(F_LOGIC)}`;
-    case 4:
-      return `r0 = a0 & b0; r1 = a1 & b1; ${flags(F_LOGIC)}`;
-    case 6:
-      return `r0 = a0 ^ b0; r1 = a1 ^ b1; ${flags(F_LOGIC)}`;
-  }
-  return undefined;
-}
-
-/** Inline code for instruction i at index k, or undefined to call its handler. */
-function inline(i: Insn, k: number): string | undefined {
-  const f = i.exec, size = i.size;
-  const wide = size === 8 || size === 4;
-  const hiOf = (r: number) => (size === 8 ? `H[${r}]` : "0");
-  if (f === movGE && wide) {
-    if (i.rm >= 0) return setR(i.reg, size, `L[${i.rm}]`, `H[${i.rm}]`);
-    if (size === 4) return `L[${i.reg}] = M.read32(${eaExpr(i, k)}); H[${i.reg}] = 0;`;
-    return `{ const a = ${eaExpr(i, k)}; const v0 = M.read32(a), v1 = M.read32(a + 4); ` +
-      `L[${i.reg}] = v0; H[${i.reg}] = v1; }`;
-  }
-  if (f === movEG && wide) {
-    if (i.rm >= 0) return setR(i.rm, size, `L[${i.reg}]`, `H[${i.reg}]`);
-    if (size === 4) return `M.write32(${eaExpr(i, k)}, L[${i.reg}]);`;
-    return `{ const a = ${eaExpr(i, k)}; if ((a & 4095) > 4088) M.checkWritable(a, 8); ` +
-      `M.write32(a, L[${i.reg}]); M.write32(a + 4, H[${i.reg}]); }`;
-  }
-  if ((f === movRI || (f === movEI && i.rm >= 0)) && wide) {
-    const r = f === movRI ? i.reg : i.rm;
-    return setR(r, size, String(i.imm), String(i.immHi));
-  }
-  if (f === movEI && wide) {
-    if (size === 4) return `M.write32(${eaExpr(i, k)}, ${i.imm});`;
-    return `{ const a = ${eaExpr(i, k)}; if ((a & 4095) > 4088) M.checkWritable(a, 8); ` +
-      `M.write32(a, ${i.imm}); M.write32(a + 4, ${i.immHi}); }`;
-  }
-  if (f === lea && wide) {
-    // Exact on 32-bit halves, as ops/mov.ts lea (values beyond 2^53 are common).
-    const d = i.disp, d0 = d | 0, d1 = ((d - (d0 >>> 0)) / 4294967296) | 0;
-    let code = `{ let lo = ${d0}, hi = ${d1};`;
-    if (i.base >= 0) {
-      code += ` t = (lo >>> 0) + (L[${i.base}] >>> 0); lo = t | 0;` +
-        ` hi = (hi + H[${i.base}] + (t >= 4294967296 ? 1 : 0)) | 0;`;
-    }
-    if (i.index >= 0) {
-      const x = i.index, s = Math.log2(i.scale);
-      const x0 = s === 0 ? `L[${x}]` : `(L[${x}] << ${s})`;
-      const x1 = s === 0 ? `H[${x}]` : `((H[${x}] << ${s}) | (L[${x}] >>> ${32 - s}))`;
-      code += ` t = (lo >>> 0) + (${x0} >>> 0); lo = t | 0;` +
-        ` hi = (hi + ${x1} + (t >= 4294967296 ? 1 : 0)) | 0;`;
-    }
-    const hi = size === 8 && i.asize === 8 ? "hi" : "0";
-    return `${code} L[${i.reg}] = lo; H[${i.reg}] = ${hi}; }`;
-  }
-  if ((f === aluEG || f === aluGE || f === aluEI || f === aluAI) && wide) {
-    const op = f === aluEI ? (i.modrm >> 3) & 7 : (i.opcode >> 3) & 7;
-    const body = aluCode(op, size);
-    if (body === undefined) return undefined;
-    let dst: number, src: string;
-    if ((f === aluEG || f === aluEI) && i.rm < 0) {
-      // Memory destination: read, operate, write back (not for CMP), the address computed once.
-      src = f === aluEG
-        ? `b0 = L[${i.reg}]; b1 = ${hiOf(i.reg)};`
-        : `b0 = ${i.imm}; b1 = ${size === 8 ? i.immHi : 0};`;
-      const load = size === 8
-        ? `a0 = M.read32(m); a1 = M.read32(m + 4);`
-        : `a0 = M.read32(m); a1 = 0;`;
-      const store = op === 7
-        ? ""
-        : size === 8
-        ? `if ((m & 4095) > 4088) M.checkWritable(m, 8); M.write32(m, r0); M.write32(m + 4, r1);`
-        : `M.write32(m, r0);`;
-      last = { op: op === 7 || op === 5 ? OP_SUB : op === 0 ? OP_ADD : OP_LOGIC, size };
-      return `m = ${eaExpr(i, k)}; ${src} ${load} ${body} ${store}`;
-    }
-    if (f === aluEG) {
-      dst = i.rm;
-      src = `b0 = L[${i.reg}]; b1 = ${hiOf(i.reg)};`;
-    } else if (f === aluGE) {
-      dst = i.reg;
-      if (i.rm >= 0) src = `b0 = L[${i.rm}]; b1 = ${hiOf(i.rm)};`;
-      else if (size === 4) src = `b0 = M.read32(${eaExpr(i, k)}); b1 = 0;`;
-      else {
-        src = `t = ${eaExpr(i, k)}; b0 = M.read32(t); b1 = M.read32(t + 4);`;
-      }
+/**
+ * The `case` of block j. Lazy-flag records of register-only instructions are held back while the
+ * following instructions can neither fault nor read the flags from the Cpu, so that a record
+ * overwritten by the next one is never written; anything else writes the pending record first.
+ */
+function blockCode(g: Gen, b: Translatable, j: number): string {
+  const lines = [`case ${b.start}: {`, `if (!${g.blockRef(j)}.valid) break loop;`, `j = ${j};`];
+  const n = b.insns.length;
+  let calls = false, ripSet = false, pending = "";
+  const flush = () => {
+    if (pending !== "") lines.push(pending);
+    pending = "";
+  };
+  g.last = null;
+  for (let k = 0; k < n; k++) {
+    const i = b.insns[k];
+    g.begin(j, k);
+    const before: Gen["last"] = g.last;
+    const template = TEMPLATES.get(i.exec);
+    let code = template === undefined ? undefined : template(g, i);
+    if (code === undefined) {
+      g.last = null;
+      g.safe = g.neutral = false;
+      calls = true;
+      // A handler at the end of the block may set rip (branches, syscall, traps).
+      code = k === n - 1 ? `c.rip = ${b.end}; ${g.call()} rip = c.rip;` : g.call();
+      ripSet = k === n - 1;
     } else {
-      if (f === aluEI && i.rm < 0) return undefined;
-      dst = f === aluAI ? 0 : i.rm;
-      src = `b0 = ${i.imm}; b1 = ${size === 8 ? i.immHi : 0};`;
+      if (!g.neutral && g.last === before) g.last = null;
+      if (k === n - 1) ripSet = g.setsRip;
     }
-    const write = op === 7 ? "" : setR(dst, size, "r0", "r1");
-    last = { op: op === 7 ? OP_SUB : op === 0 ? OP_ADD : op === 5 ? OP_SUB : OP_LOGIC, size };
-    return `${src} a0 = L[${dst}]; a1 = ${hiOf(dst)}; ${body} ${write}`;
+    if (code.includes(FLAGS)) {
+      if (g.safe && !g.readsFlags) {
+        pending = g.record; // the earlier pending record is overwritten unseen
+        code = code.replace(FLAGS, "");
+      } else {
+        flush();
+        code = code.replace(FLAGS, g.record);
+      }
+    } else if (!g.safe || !g.neutral || g.readsFlags) flush();
+    if (!g.safe) lines.push(`k = ${k};`);
+    lines.push(code);
   }
-  if ((f === testEG || f === testEI || f === testAI) && wide) {
-    if (f !== testAI && i.rm < 0) return undefined;
-    const a = f === testAI ? 0 : i.rm;
-    const b0 = f === testEG ? `L[${i.reg}]` : String(i.imm);
-    const b1 = size === 8 ? (f === testEG ? `H[${i.reg}]` : String(i.immHi)) : "0";
-    const hi = size === 8 ? `H[${a}] & ${b1}` : "0";
-    last = { op: 4, size };
-    return `r0 = L[${a}] & ${b0}; r1 = ${hi}; ` +
-      `c.fop = ${F_LOGIC}; c.fsize = ${size}; c.fr = r0; c.frh = r1;`;
-  }
-  if ((f === incE || f === decE) && wide && i.rm >= 0) {
-    const r = i.rm, dec = f === decE;
-    const core = aluCode(dec ? 5 : 0, size)!;
-    const cf = cfExpr() ?? "getCF(c)";
-    last = { op: dec ? OP_DEC : OP_INC, size };
-    return `cf = ${cf}; a0 = L[${r}]; a1 = ${hiOf(r)}; b0 = 1; b1 = 0; ${core} ` +
-      `${setR(r, size, "r0", "r1")} c.fop = ${dec ? F_DEC : F_INC}; c.fcin = cf;`;
-  }
-  if (f === movzxB && i.rm < 0 && wide) {
-    return setR(i.reg, size === 8 ? 8 : 4, `M.read8(${eaExpr(i, k)})`, "0");
-  }
-  if (f === movzxW && i.rm < 0 && wide) {
-    return setR(i.reg, size === 8 ? 8 : 4, `M.read16(${eaExpr(i, k)})`, "0");
-  }
-  if (f === movsxB && i.rm < 0 && wide) {
-    return `{ const v = (M.read8(${eaExpr(i, k)}) << 24) >> 24; ${
-      setR(i.reg, size, "v", "v >> 31")
-    } }`;
-  }
-  if (f === movsxd && size === 8) {
-    const src = i.rm >= 0 ? `L[${i.rm}]` : `M.read32(${eaExpr(i, k)})`;
-    return `{ const v = ${src}; L[${i.reg}] = v; H[${i.reg}] = v >> 31; }`;
-  }
-  if (f === cmov && wide && i.rm >= 0) {
-    return `if (${condExpr(i.opcode & 15)}) { ${setR(i.reg, size, `L[${i.rm}]`, `H[${i.rm}]`)} }` +
-      (size === 4 ? ` else H[${i.reg}] = 0;` : "");
-  }
-  if (f === pushR && size === 8) return `push64(c, L[${i.reg}], H[${i.reg}]);`;
-  if (f === popR && size === 8) {
-    return `{ const v = pop64(c); L[${i.reg}] = v; H[${i.reg}] = c.th; }`;
-  }
-  if (f === jcc) return `c.rip = (${condExpr(i.opcode & 15)}) ? ${i.target} : ${i.next};`;
-  if (f === jmpRel) return `c.rip = ${i.target};`;
-  if (f === callRel) {
-    return `push64(c, ${i.next | 0}, ${(i.next / 4294967296) | 0}); c.rip = ${i.target};`;
-  }
-  if (f === ret && i.imm === 0) {
-    return `{ const v = pop64(c); c.rip = c.th * 4294967296 + (v >>> 0); }`;
-  }
-  return undefined;
+  flush();
+  if (!ripSet) lines.push(`rip = ${b.end};`);
+  lines.push(`n += ${n};`);
+  if (calls) lines.push("if (c.stopReason !== 0 || c.stopRequest) { blocks++; break loop; }");
+  lines.push("break; }");
+  return lines.join("\n");
 }
 
-/** Translates a block; the function runs all its instructions (rip preset to the block end). */
-export function translate(insns: Insn[]): BlockFn {
-  const lines: string[] = [];
-  last = null;
-  for (let k = 0; k < insns.length; k++) {
-    const before: typeof last = last;
-    const code = inline(insns[k], k);
-    if (code === undefined) last = null;
-    else if (last === before && !FLAG_NEUTRAL.has(insns[k].exec)) last = null;
-    lines.push(`k = ${k}; ` + (code ?? `I[${k}].exec(c, I[${k}]);`));
-  }
-  const src = `return function block(c, I) {
-  const L = c.lo, H = c.hi, M = c.mem;
-  let k = 0, a0 = 0, a1 = 0, b0 = 0, b1 = 0, r0 = 0, r1 = 0, t = 0, cf = 0, m = 0;
+/** Translates a region; its function may be entered at the start of any of its blocks. */
+export function translateRegion(blocks: Translatable[]): BlockFn {
+  const g = new Gen();
+  const cases = blocks.map((b, j) => blockCode(g, b, j));
+  const src = `${g.decls.join("\n")}
+return function region(c, budget) {
+  const L = c.lo, H = c.hi, M = c.mem, X = c.xmm32, XF = c.xmmF64;
+  const RT = M.rTag, RO = M.rOff, WT = M.wTag, WO = M.wOff, DV = M.view, U8 = M.bytes;
+  let rip = c.rip, j = 0, k = 0, n = 0, blocks = 0;
+  let a0 = 0, a1 = 0, b0 = 0, b1 = 0, r0 = 0, r1 = 0, t = 0, cf = 0, m = 0;
   try {
-    ${lines.join("\n    ")}
+    loop: for (;;) {
+      switch (rip) {
+${cases.join("\n")}
+        default: break loop;
+      }
+      if (++blocks >= budget) break;
+    }
   } catch (e) {
-    c.jitIndex = k;
+    c.jitFault = B[j].insns[k];
+    c.icount += n + k;
     throw e;
   }
+  c.rip = rip;
+  c.icount += n;
+  return blocks;
 };`;
-  const make = new Function("h", `const { cond, getCF, ea, pop64, push64 } = h;\n${src}`);
-  return make(helpers) as BlockFn;
+  const names = Object.keys(helpers).join(", ");
+  const make = new Function("B", "h", `const { ${names} } = h;\n${src}`);
+  return make(blocks, helpers) as BlockFn;
+}
+
+/** Translates one block on its own (tests). */
+export function translate(insns: Insn[]): BlockFn {
+  const start = insns[0].addr, end = insns[insns.length - 1].next;
+  return translateRegion([{ start, end, insns, valid: true }]);
 }

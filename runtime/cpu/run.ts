@@ -4,16 +4,31 @@
 // instructions). Blocks are cached by start address and registered under every page their bytes
 // came from; a write to such a page (Memory.onCodeWrite) drops them. Each block boundary is a
 // safepoint: `run` returns there when a syscall was issued, a fault happened, the time slice is
-// over, or cpu.stopRequest is set. The block-translation tier (blocks compiled to JS functions)
-// will hang off Block without changing this contract.
+// over, or cpu.stopRequest is set.
+//
+// Blocks start in the interpreter. A block executed JIT_THRESHOLD times seeds a region: it and
+// the blocks it was seen to lead to (statically or by observed successors), translated together
+// by jit.ts into one function that keeps control while rip stays among them. Translated code
+// keeps the same safepoint contract.
 
 import { PageFault } from "../memory/memory.ts";
 import { decode, lastDecodePages } from "./decode.ts";
 import { CpuException, type Insn, SIGILL, SIGSEGV, SIGTRAP } from "./insn.ts";
-import { type BlockFn, translate } from "./jit.ts";
+import { type BlockFn, translateRegion } from "./jit.ts";
+import { callE, callRel, jcc, jmpRel } from "./ops/branch.ts";
 import { type Cpu, STOP_FAULT, STOP_NONE, STOP_SLICE } from "./state.ts";
 
 const MAX_BLOCK = 64;
+/** Bounds of a region (blocks, instructions): V8 compiles large functions slowly (a second and
+ * more for a thousand instructions), and recompiles them after each deoptimization. */
+const MAX_REGION_BLOCKS = 16, MAX_REGION_INSNS = 256;
+/** Executions before a block joins a region other than its own: code that has barely run would
+ * compile to speculative paths that deoptimize when they first run. */
+const MIN_MEMBER_HITS = 10;
+/** Direct-mapped table in front of the block map (entries, a power of two). */
+const TABLE_SIZE = 4096;
+/** Successor addresses remembered per block for region formation. */
+const MAX_EXITS = 8;
 
 /**
  * Executions of a block before it is translated to a JS function (jit.ts). SUPERVISOR_JIT=0
@@ -35,6 +50,8 @@ export class Block {
   /** Last successor seen, to skip the cache lookup on the next pass. */
   succ: Block | null = null;
   succ2: Block | null = null;
+  /** Start addresses of successors seen (at most MAX_EXITS), for region formation. */
+  readonly exits: number[] = [];
   constructor(
     readonly start: number,
     readonly end: number,
@@ -45,6 +62,7 @@ export class Block {
 export class CodeCache {
   private readonly blocks = new Map<number, Block>();
   private readonly byPage = new Map<number, Block[]>();
+  private readonly table: (Block | null)[] = new Array(TABLE_SIZE).fill(null);
   /** Set by the kernel to report internal errors (handler bugs) instead of crashing. */
   onInternalError: (error: unknown, insn: Insn) => void = () => {};
 
@@ -53,8 +71,33 @@ export class CodeCache {
   }
 
   get(rip: number): Block {
-    const b = this.blocks.get(rip);
-    return b !== undefined ? b : this.build(rip);
+    const slot = rip & (TABLE_SIZE - 1);
+    const hit = this.table[slot];
+    if (hit !== null && hit.start === rip && hit.valid) return hit;
+    const b = this.blocks.get(rip) ?? this.build(rip);
+    this.table[slot] = b;
+    return b;
+  }
+
+  /** Translates the region seeded by hot block `seed`: the blocks reachable from it through
+   * successors that have been executed, breadth first, within the region bounds. */
+  compile(seed: Block): void {
+    const members = [seed], seen = new Set([seed.start]);
+    let insns = seed.insns.length;
+    for (let q = 0; q < members.length && members.length < MAX_REGION_BLOCKS; q++) {
+      for (const t of successors(members[q])) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        const b = this.blocks.get(t);
+        if (b === undefined || !b.valid || (b.hits < MIN_MEMBER_HITS && b.fn === null)) continue;
+        if (insns + b.insns.length > MAX_REGION_INSNS) continue;
+        insns += b.insns.length;
+        members.push(b);
+        if (members.length >= MAX_REGION_BLOCKS) break;
+      }
+    }
+    const fn = translateRegion(members);
+    for (const b of members) if (b.fn === null || b === seed) b.fn = fn;
   }
 
   private build(rip: number): Block {
@@ -103,11 +146,27 @@ export class CodeCache {
     for (const b of this.blocks.values()) b.valid = false;
     this.blocks.clear();
     this.byPage.clear();
+    this.table.fill(null);
   }
 
   get size(): number {
     return this.blocks.size;
   }
+}
+
+/** Start addresses a block may continue at: its branch targets and fall-through, and the
+ * successors seen at run time (indirect branches, returns). */
+function successors(b: Block): number[] {
+  const last = b.insns[b.insns.length - 1];
+  const out: number[] = [];
+  const f = last.exec;
+  if (f === jcc) out.push(last.target, last.next);
+  else if (f === jmpRel) out.push(last.target);
+  else if (f === callRel) out.push(last.target, last.next);
+  else if (f === callE) out.push(last.next);
+  else if (!last.endsBlock) out.push(b.end);
+  for (const t of b.exits) if (!out.includes(t)) out.push(t);
+  return out;
 }
 
 /**
@@ -117,7 +176,7 @@ export class CodeCache {
 export function run(c: Cpu, cache: CodeCache, budget: number): number {
   c.stopReason = STOP_NONE;
   let prev: Block | null = null;
-  while (budget-- > 0) {
+  while (budget > 0) {
     const rip = c.rip;
     let b: Block | null = null;
     if (prev !== null) {
@@ -137,21 +196,26 @@ export function run(c: Cpu, cache: CodeCache, budget: number): number {
       if (prev !== null) {
         prev.succ2 = prev.succ;
         prev.succ = b;
+        const exits = prev.exits;
+        if (exits.length < MAX_EXITS && !exits.includes(rip)) exits.push(rip);
       }
     }
-    const insns = b.insns;
-    const n = insns.length;
-    c.rip = b.end;
-    const fn = b.fn;
+    const fn: BlockFn | null = b.fn;
     if (fn !== null) {
+      let ran = 0;
       try {
-        fn(c, insns);
+        ran = fn(c, budget);
       } catch (e) {
-        const k = c.jitIndex;
-        c.icount += k;
-        return fault(c, cache, e, insns[k], insns[k].addr);
+        const i = c.jitFault!;
+        c.jitFault = null;
+        return fault(c, cache, e, i, i.addr);
       }
+      budget -= ran > 0 ? ran : 1;
+      prev = null;
     } else {
+      const insns = b.insns;
+      const n = insns.length;
+      c.rip = b.end;
       let k = 0;
       try {
         for (; k < n; k++) {
@@ -162,12 +226,13 @@ export function run(c: Cpu, cache: CodeCache, budget: number): number {
         c.icount += k;
         return fault(c, cache, e, insns[k], insns[k].addr);
       }
-      if (++b.hits >= JIT_THRESHOLD) b.fn = translate(insns);
+      c.icount += n;
+      budget--;
+      if (++b.hits >= JIT_THRESHOLD) cache.compile(b);
+      prev = b;
     }
-    c.icount += n;
     if (c.stopReason !== STOP_NONE) return c.stopReason;
     if (c.stopRequest) return STOP_SLICE;
-    prev = b;
   }
   return STOP_SLICE;
 }

@@ -7,6 +7,7 @@
 // Only instruction handlers and the kernel (signal frames, ptrace-like access) write this state.
 
 import type { Memory } from "../memory/memory.ts";
+import type { Insn } from "./insn.ts";
 import { getRflags, setRflags } from "./flags.ts";
 import { X87 } from "./x87_state.ts";
 
@@ -96,8 +97,8 @@ export class Cpu {
 
   readonly x87 = new X87();
 
-  /** Index of the faulting instruction when a translated block throws (jit.ts). */
-  jitIndex = 0;
+  /** The faulting instruction when translated code throws (jit.ts). */
+  jitFault: Insn | null = null;
 
   /** Instructions retired (approximately: counted per block). */
   icount = 0;

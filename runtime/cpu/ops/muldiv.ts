@@ -160,7 +160,7 @@ export function imulE1(c: Cpu, i: Insn): void {
 }
 
 /** Truncated signed product of `size` bytes (2, 4, 8) with flags; low half returned, high in c.th. */
-function imulTrunc(
+export function imulTrunc(
   c: Cpu,
   size: number,
   alo: number,

@@ -22,7 +22,7 @@ export const MIN_NORMAL64 = 2.2250738585072014e-308;
 export const DEFAULT_NAN32 = 0xffc00000 | 0;
 export const DEFAULT_NAN64_HI = 0xfff80000 | 0;
 /** Bounds of the double-precision fast path: Dekker's product is exact between them. */
-const SAFE_LOW = 2 ** -968, SAFE_HIGH = 2 ** 995;
+export const SAFE_LOW = 2 ** -968, SAFE_HIGH = 2 ** 995;
 const SPLITTER = 134217729; // 2^27 + 1
 
 export function isSignaling32(bits: number): boolean {
@@ -34,13 +34,13 @@ export function isSignaling64(hi: number, lo: number): boolean {
 }
 
 /** Error of the rounded sum s = a + b (TwoSum): a + b = s + error exactly. */
-function sumError(a: number, b: number, s: number): number {
+export function sumError(a: number, b: number, s: number): number {
   const bb = s - a;
   return (a - (s - bb)) + (b - bb);
 }
 
 /** Error of the rounded product p = x * y (Dekker): x * y = p + error exactly, in range. */
-function productError(x: number, y: number, p: number): number {
+export function productError(x: number, y: number, p: number): number {
   let t = SPLITTER * x;
   const xh = t - (t - x), xl = x - xh;
   t = SPLITTER * y;

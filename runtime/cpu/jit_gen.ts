@@ -1,0 +1,331 @@
+// Code generation primitives shared by the translation templates (jit_int.ts, jit_sse.ts) and the
+// region translator (jit.ts): operand expressions, memory access code, lazy-flag records and
+// condition expressions, and the per-translation state (Gen).
+//
+// Generated code sees these locals: c (the Cpu), L/H (c.lo/c.hi), M (c.mem), X/XF (c.xmm32/
+// c.xmmF64), the memory's TLB arrays RT/RO (read) and WT/WO (write) with its frames as DV (a
+// DataView) and U8, rip (the next guest rip), k (index of the instruction that may fault), and
+// the scratch a0 a1 b0 b1 r0 r1 t cf m. Every helper function the templates call is listed in
+// jit.ts's helper table.
+//
+// Lazy flags: a template that records flags puts FLAGS where the record belongs in its code and
+// the record itself in Gen.record; jit.ts decides whether the record is written there or left
+// pending in the locals until something could observe it (see jit.ts). Templates mirror their interpreter handlers step by step: the same
+// memory accesses in the same order, the same lazy-flag record, and nothing architectural written
+// before the last access that can fault (unless the handler writes it there too).
+
+import type { Insn } from "./insn.ts";
+import { F_ADD, F_LOGIC, F_SUB } from "./state.ts";
+
+/** Kinds of inlined flag-setting operations whose operands and result stay in locals. */
+export const OP_ADD = 0, OP_LOGIC = 4, OP_SUB = 5, OP_INC = 8, OP_DEC = 9;
+
+/** Placeholder for the current instruction's lazy-flag record (Gen.record). */
+export const FLAGS = "/*flags*/";
+
+/** Per-translation state. A template reads the instruction and appends nothing itself: it returns
+ * its code, and reports through `last`, `neutral` and `safe` what it did. */
+export class Gen {
+  /** The last inlined flag-setting operation of this block whose operands and result are still in
+   * a0/a1, b0/b1, r0/r1; null when flags must be read through cond()/getCF(). */
+  last: { op: number; size: number } | null = null;
+  /** Set by a template that leaves the flags and the flag locals alone. */
+  neutral = false;
+  /** Set by a template that cannot fault (registers only, no handler call). */
+  safe = false;
+  /** Set by a template that leaves the next rip in `rip` (branches). */
+  setsRip = false;
+  /** Set when the code reads the flags from the Cpu (cond(), getCF()) rather than the locals. */
+  readsFlags = false;
+  /** The lazy-flag record of the current instruction, for FLAGS in its code; "" if none. */
+  record = "";
+  /** Block index in the region and instruction index in the block. */
+  block = 0;
+  index = 0;
+  /** Closure constants: declarations run once when the region's function is made. */
+  readonly decls: string[] = [];
+  private readonly declared = new Set<string>();
+
+  /** Resets the per-instruction reports before a template runs. */
+  begin(block: number, index: number): void {
+    this.block = block;
+    this.index = index;
+    this.neutral = false;
+    this.safe = false;
+    this.setsRip = false;
+    this.readsFlags = false;
+    this.record = "";
+  }
+
+  private declare(name: string, init: string): string {
+    if (!this.declared.has(name)) {
+      this.declared.add(name);
+      this.decls.push(`const ${name} = ${init};`);
+    }
+    return name;
+  }
+
+  /** Name of a constant holding the current instruction. */
+  insn(): string {
+    return this.declare(
+      `X${this.block}_${this.index}`,
+      `B[${this.block}].insns[${this.index}]`,
+    );
+  }
+
+  /** Code calling the current instruction's interpreter handler. */
+  call(): string {
+    const x = this.insn();
+    const f = this.declare(`F${this.block}_${this.index}`, `${x}.exec`);
+    return `${f}(c, ${x});`;
+  }
+
+  /** Name of the constant holding block j (for its validity flag). */
+  blockRef(j: number): string {
+    return this.declare(`B${j}`, `B[${j}]`);
+  }
+}
+
+// ---- operands -----------------------------------------------------------------------------------
+
+/** Address expression of the memory operand of `i`, evaluated in ea()'s order (operands.ts). */
+export function eaExpr(g: Gen, i: Insn): string {
+  if (i.asize !== 8) return `ea(c, ${g.insn()})`;
+  const parts: string[] = [];
+  if (i.disp !== 0 || (i.base < 0 && i.index < 0)) parts.push(String(i.disp));
+  if (i.base >= 0) parts.push(`H[${i.base}] * 4294967296 + (L[${i.base}] >>> 0)`);
+  if (i.index >= 0) {
+    parts.push(`(H[${i.index}] * 4294967296 + (L[${i.index}] >>> 0)) * ${i.scale}`);
+  }
+  if (i.seg === 1) parts.push("c.fsBase");
+  else if (i.seg === 2) parts.push("c.gsBase");
+  // ea() adds left to right starting from the displacement; so does this sum.
+  if (parts.length === 1) return parts[0];
+  return parts.map((p) => (p.includes(" ") ? `(${p})` : p)).join(" + ");
+}
+
+/** [lo, hi] expressions reading register r (a byte-register code for size 1), as getReg. */
+export function regGet(r: number, size: number): [string, string] {
+  switch (size) {
+    case 8:
+      return [`L[${r}]`, `H[${r}]`];
+    case 4:
+      return [`L[${r}]`, "0"];
+    case 2:
+      return [`(L[${r}] & 65535)`, "0"];
+    default:
+      return [r < 16 ? `(L[${r}] & 255)` : `((L[${r - 16}] >> 8) & 255)`, "0"];
+  }
+}
+
+/** Code writing register r as setReg: 32-bit writes clear the upper half, 8/16-bit merge. */
+export function regSet(r: number, size: number, lo: string, hi: string): string {
+  switch (size) {
+    case 8:
+      return `L[${r}] = ${lo}; H[${r}] = ${hi};`;
+    case 4:
+      return `L[${r}] = ${lo}; H[${r}] = 0;`;
+    case 2:
+      return `L[${r}] = (L[${r}] & -65536) | (${lo} & 65535);`;
+    default:
+      return r < 16
+        ? `L[${r}] = (L[${r}] & -256) | (${lo} & 255);`
+        : `L[${r - 16}] = (L[${r - 16}] & -65281) | ((${lo} & 255) << 8);`;
+  }
+}
+
+/** The element read at frame offset x for `size` bytes (1, 2, 4), as Memory's fast paths. */
+function frameRead(size: number, x: string): string {
+  return size === 1
+    ? `U8[${x}]`
+    : size === 2
+    ? `DV.getUint16(${x}, true)`
+    : `DV.getInt32(${x}, true)`;
+}
+
+/**
+ * Code reading `size` bytes at address variable `a` into variables lo, hi, as readMem: the TLB
+ * hit within one page inline, everything else through Memory's accessors (same order of access,
+ * so the same fault).
+ */
+export function memGet(size: number, a: string, lo: string, hi: string): string {
+  const slow = size === 8
+    ? `${lo} = M.read32(${a}); ${hi} = M.read32(${a} + 4);`
+    : `${lo} = M.read${size * 8}(${a}); ${hi} = 0;`;
+  const fast = size === 8
+    ? `${lo} = DV.getInt32(x, true); ${hi} = DV.getInt32(x + 4, true);`
+    : `${lo} = ${frameRead(size, "x")}; ${hi} = 0;`;
+  return `{ const p = Math.floor(${a} / 4096), s = p & 511, o = ${a} & 4095; ` +
+    `if (RT[s] === p && o <= ${4096 - size}) { const x = RO[s] + o; ${fast} } else { ${slow} } }`;
+}
+
+/** Code writing `size` bytes at address variable `a`, as writeMem (all or nothing for 8). */
+export function memSet(size: number, a: string, lo: string, hi: string): string {
+  let fast: string, slow: string;
+  switch (size) {
+    case 8:
+      fast = `DV.setInt32(x, ${lo}, true); DV.setInt32(x + 4, ${hi}, true);`;
+      slow = `if (o > 4088) M.checkWritable(${a}, 8); ` +
+        `M.write32(${a}, ${lo}); M.write32(${a} + 4, ${hi});`;
+      break;
+    case 4:
+      fast = `DV.setInt32(x, ${lo}, true);`;
+      slow = `M.write32(${a}, ${lo});`;
+      break;
+    case 2:
+      fast = `DV.setUint16(x, ${lo}, true);`;
+      slow = `M.write16(${a}, ${lo});`;
+      break;
+    default:
+      fast = `U8[x] = ${lo};`;
+      slow = `M.write8(${a}, ${lo});`;
+  }
+  return `{ const p = Math.floor(${a} / 4096), s = p & 511, o = ${a} & 4095; ` +
+    `if (WT[s] === p && o <= ${4096 - size}) { const x = WO[s] + o; ${fast} } else { ${slow} } }`;
+}
+
+/** Masks an immediate to `size` bytes, as operands.ts maskTo. */
+export function maskImm(v: number, size: number): number {
+  return size === 1 ? v & 0xff : size === 2 ? v & 0xffff : v;
+}
+
+// ---- lazy flags ---------------------------------------------------------------------------------
+
+/** The lazy-flag record aluOp leaves for `kind` on a0/a1, b0/b1 -> r0/r1. */
+export function aluRecord(kind: number, size: number): string {
+  return `c.fop = ${kind}; c.fsize = ${size}; c.fa = a0; c.fah = a1; c.fb = b0; c.fbh = b1; ` +
+    `c.fr = r0; c.frh = r1; c.fcin = 0;`;
+}
+
+/** Code computing ADD/SUB/CMP/OR/AND/XOR (op 0-7 but ADC/SBB) into r0/r1 from a0/a1 and b0/b1
+ * for size 4 or 8, followed by FLAGS, with the record aluOp leaves in g.record; undefined for
+ * ADC and SBB. */
+export function aluCode(g: Gen, op: number, size: number): string | undefined {
+  let code: string, kind: number;
+  switch (op) {
+    case 0: // ADD
+      kind = F_ADD;
+      code = size === 8
+        ? `t = (a0 >>> 0) + (b0 >>> 0); r0 = t | 0; r1 = (a1 + b1 + (t >= 4294967296 ? 1 : 0)) | 0;`
+        : `r0 = (a0 + b0) | 0; r1 = 0;`;
+      break;
+    case 5: // SUB
+    case 7: // CMP
+      kind = F_SUB;
+      code = size === 8
+        ? `t = (a0 >>> 0) - (b0 >>> 0); r0 = t | 0; r1 = (a1 - b1 - (t < 0 ? 1 : 0)) | 0;`
+        : `r0 = (a0 - b0) | 0; r1 = 0;`;
+      break;
+    case 1:
+      kind = F_LOGIC;
+      code = `r0 = a0 | b0; r1 = a1 | b1;`;
+      break;
+    case 4:
+      kind = F_LOGIC;
+      code = `r0 = a0 & b0; r1 = a1 & b1;`;
+      break;
+    case 6:
+      kind = F_LOGIC;
+      code = `r0 = a0 ^ b0; r1 = a1 ^ b1;`;
+      break;
+    default:
+      return undefined;
+  }
+  g.record = aluRecord(kind, size);
+  return `${code} ${FLAGS}`;
+}
+
+/** The flag-locals kind of ALU operation op (0-7) inlined by aluCode. */
+export function localsKind(op: number): number {
+  return op === 0 ? OP_ADD : op === 5 || op === 7 ? OP_SUB : OP_LOGIC;
+}
+
+/** CF of the last inlined operation as an expression, if it can be derived from the locals. */
+export function cfExpr(g: Gen): string {
+  const last = g.last;
+  const general = () => {
+    g.readsFlags = true;
+    return "getCF(c)";
+  };
+  if (!last) return general();
+  const below = (a0: string, a1: string, b0: string, b1: string) =>
+    last.size === 8
+      ? `((${a1} !== ${b1} ? (${a1} >>> 0) < (${b1} >>> 0) : (${a0} >>> 0) < (${b0} >>> 0)) ? 1 : 0)`
+      : `((${a0} >>> 0) < (${b0} >>> 0) ? 1 : 0)`;
+  switch (last.op) {
+    case OP_LOGIC:
+      return "0";
+    case OP_SUB:
+      return below("a0", "a1", "b0", "b1");
+    case OP_ADD:
+      return below("r0", "r1", "a0", "a1");
+  }
+  return general();
+}
+
+/** Condition cc (0-15) as an expression: direct from the locals when possible, else cond(). */
+export function condExpr(g: Gen, cc: number): string {
+  const last = g.last;
+  if (!last) return generalCond(g, cc);
+  const size = last.size;
+  const zero = size === 8 ? "((r0 | r1) === 0)" : "(r0 === 0)";
+  const sign = size === 8 ? "(r1 < 0)" : "(r0 < 0)";
+  const neg = (e: string) => `!${e}`;
+  if (cc === 4) return zero;
+  if (cc === 5) return neg(zero);
+  if (cc === 8) return sign;
+  if (cc === 9) return neg(sign);
+  if (last.op === OP_SUB) {
+    const eq = size === 8 ? "(a0 === b0 && a1 === b1)" : "(a0 === b0)";
+    const below = size === 8
+      ? "(a1 !== b1 ? (a1 >>> 0) < (b1 >>> 0) : (a0 >>> 0) < (b0 >>> 0))"
+      : "((a0 >>> 0) < (b0 >>> 0))";
+    const less = size === 8 ? "(a1 !== b1 ? a1 < b1 : (a0 >>> 0) < (b0 >>> 0))" : "(a0 < b0)";
+    switch (cc) {
+      case 2:
+        return below;
+      case 3:
+        return neg(below);
+      case 6:
+        return `(${below} || ${eq})`;
+      case 7:
+        return `!(${below} || ${eq})`;
+      case 12:
+        return less;
+      case 13:
+        return neg(less);
+      case 14:
+        return `(${less} || ${eq})`;
+      case 15:
+        return `!(${less} || ${eq})`;
+    }
+  }
+  if (last.op === OP_LOGIC) {
+    switch (cc) {
+      case 0:
+      case 2:
+        return "false"; // OF = CF = 0
+      case 1:
+      case 3:
+        return "true";
+      case 6:
+        return zero;
+      case 7:
+        return neg(zero);
+      case 12:
+        return sign; // SF != OF with OF = 0
+      case 13:
+        return neg(sign);
+      case 14:
+        return `(${zero} || ${sign})`;
+      case 15:
+        return `!(${zero} || ${sign})`;
+    }
+  }
+  return generalCond(g, cc);
+}
+
+function generalCond(g: Gen, cc: number): string {
+  g.readsFlags = true;
+  return `cond(c, ${cc})`;
+}
