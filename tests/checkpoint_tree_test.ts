@@ -42,7 +42,8 @@ Deno.test("a CPU-bound guest checkpointed at two points restores to the uninterr
   });
 });
 
-const PIPELINE = "i=0; while [ $i -lt 1500 ]; do echo line $i; i=$((i+1)); done | " +
+// Long enough (several seconds under the supervisor) that the checkpoint lands mid-stream.
+const PIPELINE = "i=0; while [ $i -lt 6000 ]; do echo line $i; i=$((i+1)); done | " +
   `${BUSYBOX} tr a-z A-Z | ${BUSYBOX} cat | ${BUSYBOX} md5sum`;
 
 Deno.test("a busybox sh pipeline with data in flight restores elsewhere with identical output", async () => {
