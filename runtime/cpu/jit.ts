@@ -23,7 +23,7 @@ import { aluOp } from "./ops/alu.ts";
 import { imulTrunc } from "./ops/muldiv.ts";
 import { shiftOp } from "./ops/shift.ts";
 import { checkAligned16 } from "./ops/sse_state.ts";
-import { ea, pop64, push64 } from "./operands.ts";
+import { ea } from "./operands.ts";
 import type { Cpu } from "./state.ts";
 
 /** Runs translated code from c.rip; returns the number of blocks executed (rip and icount
@@ -45,8 +45,6 @@ const helpers = {
   cond,
   getCF,
   ea,
-  pop64,
-  push64,
   aluOp,
   shiftOp,
   imulTrunc,

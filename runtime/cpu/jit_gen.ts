@@ -155,7 +155,7 @@ export function memGet(size: number, a: string, lo: string, hi: string): string 
   const fast = size === 8
     ? `${lo} = DV.getInt32(x, true); ${hi} = DV.getInt32(x + 4, true);`
     : `${lo} = ${frameRead(size, "x")}; ${hi} = 0;`;
-  return `{ const p = Math.floor(${a} / 4096), s = p & 511, o = ${a} & 4095; ` +
+  return `{ const p = Math.floor(${a} * 0.000244140625), s = p & 511, o = ${a} & 4095; ` +
     `if (RT[s] === p && o <= ${4096 - size}) { const x = RO[s] + o; ${fast} } else { ${slow} } }`;
 }
 
@@ -180,8 +180,20 @@ export function memSet(size: number, a: string, lo: string, hi: string): string 
       fast = `U8[x] = ${lo};`;
       slow = `M.write8(${a}, ${lo});`;
   }
-  return `{ const p = Math.floor(${a} / 4096), s = p & 511, o = ${a} & 4095; ` +
+  return `{ const p = Math.floor(${a} * 0.000244140625), s = p & 511, o = ${a} & 4095; ` +
     `if (WT[s] === p && o <= ${4096 - size}) { const x = WO[s] + o; ${fast} } else { ${slow} } }`;
+}
+
+/** Code pushing 8 bytes (expressions lo, hi), as operands.ts push64. */
+export function pushCode(lo: string, hi: string): string {
+  return `{ const sp = H[4] * 4294967296 + (L[4] >>> 0) - 8; ${memSet(8, "sp", lo, hi)} ` +
+    `const l4 = (L[4] - 8) | 0; L[4] = l4; if ((l4 >>> 0) > 4294967287) H[4] = (H[4] - 1) | 0; }`;
+}
+
+/** Code popping 8 bytes into the (declared) variables lo, hi, as operands.ts pop64. */
+export function popCode(lo: string, hi: string): string {
+  return `{ const sp = H[4] * 4294967296 + (L[4] >>> 0); ${memGet(8, "sp", lo, hi)} ` +
+    `const l4 = (L[4] + 8) | 0; L[4] = l4; if ((l4 >>> 0) < 8) H[4] = (H[4] + 1) | 0; }`;
 }
 
 /** Masks an immediate to `size` bytes, as operands.ts maskTo. */

@@ -24,6 +24,8 @@ import {
   OP_INC,
   OP_LOGIC,
   OP_SUB,
+  popCode,
+  pushCode,
   regGet,
   regSet,
 } from "./jit_gen.ts";
@@ -63,6 +65,8 @@ import {
 import { imulGE, imulGEI } from "./ops/muldiv.ts";
 import { shiftE1, shiftECL, shiftEI } from "./ops/shift.ts";
 import { leave, popR, pushE, pushI, pushR } from "./ops/stack.ts";
+import { movs, stos } from "./ops/string.ts";
+import { REP_NONE } from "./insn.ts";
 import { F_DEC, F_INC, F_LOGIC } from "./state.ts";
 
 /** Inline code for one instruction, or undefined to call its handler. */
@@ -359,25 +363,25 @@ const SP = "H[4] * 4294967296 + (L[4] >>> 0)";
 function pushRTemplate(g: Gen, i: Insn): string | undefined {
   if (i.size !== 8) return undefined;
   g.neutral = true;
-  return `push64(c, L[${i.reg}], H[${i.reg}]);`;
+  return pushCode(`L[${i.reg}]`, `H[${i.reg}]`);
 }
 
 function popRTemplate(g: Gen, i: Insn): string | undefined {
   if (i.size !== 8) return undefined;
   g.neutral = true;
-  return `{ const v = pop64(c); L[${i.reg}] = v; H[${i.reg}] = c.th; }`;
+  return `{ let q0 = 0, q1 = 0; ${popCode("q0", "q1")} L[${i.reg}] = q0; H[${i.reg}] = q1; }`;
 }
 
 function pushITemplate(g: Gen, i: Insn): string | undefined {
   if (i.size !== 8) return undefined;
   g.neutral = true;
-  return `push64(c, ${i.imm}, ${i.imm >> 31});`;
+  return pushCode(String(i.imm), String(i.imm >> 31));
 }
 
 function pushETemplate(g: Gen, i: Insn): string | undefined {
   if (i.size !== 8) return undefined;
   g.neutral = true;
-  return `{ ${loadE(g, i, 8)} push64(c, v0, v1); }`;
+  return `{ ${loadE(g, i, 8)} ${pushCode("v0", "v1")} }`;
 }
 
 function leaveTemplate(g: Gen, i: Insn): string | undefined {
@@ -399,13 +403,15 @@ function jmpRelTemplate(g: Gen, i: Insn): string {
 
 function callRelTemplate(g: Gen, i: Insn): string {
   g.neutral = g.setsRip = true;
-  return `push64(c, ${i.next | 0}, ${(i.next / 4294967296) | 0}); rip = ${i.target};`;
+  return `${pushCode(String(i.next | 0), String((i.next / 4294967296) | 0))} rip = ${i.target};`;
 }
 
 function retTemplate(g: Gen, i: Insn): string {
   g.neutral = g.setsRip = true;
   const adjust = i.imm ? ` c.setReg(4, ${SP} + ${i.imm});` : "";
-  return `{ const v = pop64(c); rip = c.th * 4294967296 + (v >>> 0);${adjust} }`;
+  return `{ let q0 = 0, q1 = 0; ${
+    popCode("q0", "q1")
+  } rip = q1 * 4294967296 + (q0 >>> 0);${adjust} }`;
 }
 
 function jmpETemplate(g: Gen, i: Insn): string {
@@ -417,7 +423,34 @@ function callETemplate(g: Gen, i: Insn): string {
   g.neutral = g.setsRip = true;
   g.safe = false;
   return `{ ${loadE(g, i, 8, i.rm)} const target = v1 * 4294967296 + (v0 >>> 0); ` +
-    `push64(c, ${i.next | 0}, ${(i.next / 4294967296) | 0}); rip = target; }`;
+    `${pushCode(String(i.next | 0), String((i.next / 4294967296) | 0))} rip = target; }`;
+}
+
+/** rSI/rDI += st (the step local), as string.ts advance with 64-bit addressing. */
+function advance(r: number): string {
+  return `{ const lo = (L[${r}] >>> 0) + st; L[${r}] = lo | 0; ` +
+    `if (lo >= 4294967296) H[${r}] = (H[${r}] + 1) | 0; else if (lo < 0) H[${r}] = (H[${r}] - 1) | 0; }`;
+}
+
+const SEG_BASE = ["", " + c.fsBase", " + c.gsBase"];
+
+/** MOVS without REP, 64-bit addressing: one element, as string.ts movsOne. */
+function movsTemplate(g: Gen, i: Insn): string | undefined {
+  if (i.rep !== REP_NONE || i.asize !== 8) return undefined;
+  g.neutral = true;
+  const s = i.size;
+  return `{ const sa = H[6] * 4294967296 + (L[6] >>> 0)${SEG_BASE[i.seg]}; let v0 = 0, v1 = 0; ` +
+    `${memGet(s, "sa", "v0", "v1")} const da = H[7] * 4294967296 + (L[7] >>> 0); ` +
+    `${memSet(s, "da", "v0", "v1")} const st = c.df ? ${-s} : ${s}; ${advance(6)} ${advance(7)} }`;
+}
+
+/** STOS without REP, 64-bit addressing: one element, as string.ts stosOne. */
+function stosTemplate(g: Gen, i: Insn): string | undefined {
+  if (i.rep !== REP_NONE || i.asize !== 8) return undefined;
+  g.neutral = true;
+  const s = i.size, [lo, hi] = regGet(0, s);
+  return `{ const v0 = ${lo}, v1 = ${hi}; const da = H[7] * 4294967296 + (L[7] >>> 0); ` +
+    `${memSet(s, "da", "v0", "v1")} const st = c.df ? ${-s} : ${s}; ${advance(7)} }`;
 }
 
 function nopTemplate(g: Gen): string {
@@ -471,4 +504,6 @@ export const INT_TEMPLATES: [Exec, Template][] = [
   [jmpE,     jmpETemplate],
   [callE,    callETemplate],
   [nop,      nopTemplate],
+  [movs,     movsTemplate],
+  [stos,     stosTemplate],
 ];

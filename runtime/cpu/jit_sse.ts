@@ -69,7 +69,7 @@ function loadXmm(g: Gen, i: Insn, n: number, aligned: boolean): string {
   const slow = names.map((v, k) => `${v} = M.read32(a${k ? ` + ${4 * k}` : ""});`);
   return `const a = ${eaExpr(g, i)}; ${aligned ? "checkAligned16(a); " : ""}` +
     `let ${names.map((v) => `${v} = 0`).join(", ")}; ` +
-    `{ const p = Math.floor(a / 4096), s = p & 511, o = a & 4095; ` +
+    `{ const p = Math.floor(a * 0.000244140625), s = p & 511, o = a & 4095; ` +
     `if (RT[s] === p && o <= ${4096 - 4 * n}) { const x = RO[s] + o; ${fast.join(" ")} } ` +
     `else { ${slow.join(" ")} } }`;
 }
@@ -89,7 +89,7 @@ function loadDoubles(g: Gen, i: Insn, n: number, aligned: boolean): string {
     : "SI[0] = M.read32(a); SI[1] = M.read32(a + 4); y0 = SF[0];";
   return `const a = ${eaExpr(g, i)}; ${aligned ? "checkAligned16(a); " : ""}` +
     `let y0 = 0${n === 2 ? ", y1 = 0" : ""}; ` +
-    `{ const p = Math.floor(a / 4096), s = p & 511, o = a & 4095; ` +
+    `{ const p = Math.floor(a * 0.000244140625), s = p & 511, o = a & 4095; ` +
     `if (RT[s] === p && o <= ${4096 - 8 * n}) { const x = RO[s] + o; ${fast} } ` +
     `else { ${slow} } }`;
 }
@@ -119,7 +119,7 @@ function store128(aligned: boolean): Template {
     }
     const fast = v.map((e, k) => `DV.setInt32(x${k ? ` + ${4 * k}` : ""}, ${e}, true);`);
     return `{ const a = ${eaExpr(g, i)}; ${aligned ? "checkAligned16(a); " : ""}` +
-      `const p = Math.floor(a / 4096), s = p & 511, o = a & 4095; ` +
+      `const p = Math.floor(a * 0.000244140625), s = p & 511, o = a & 4095; ` +
       `if (WT[s] === p && o <= 4080) { const x = WO[s] + o; ${fast.join(" ")} } ` +
       `else { if (o > 4080) M.checkWritable(a, 16); M.write32(a, ${v[0]}); ` +
       `M.write32(a + 4, ${v[1]}); M.write32(a + 8, ${v[2]}); M.write32(a + 12, ${v[3]}); } }`;
@@ -257,37 +257,36 @@ const PRODUCT_ERROR = "((xh * yh - p) + xh * yl + xl * yh) + xl * yl";
  * One lane of ADD/SUB/MUL/DIV on doubles x and y into q, inline: the interpreter's fast path
  * (sse_fp.ts arith64: operands and result within the range where the error-free transformations
  * are exact; round to nearest) and the exact zeros around it. Clears `ok` when the handler must
- * decide; with `e`, sets `ie` when the result is inexact.
+ * decide; with `e`, sets `ie` when the result is inexact. One condition per lane: V8 keeps it to
+ * a few predictable branches.
  */
 function laneCode(op: string, x: string, y: string, q: string): string {
   const fast = (v: string) => `(${v} > ${LOW} && ${v} < ${HIGH})`;
   const b = op === "sub" ? "yn" : y; // a - b is a + (-b), signed zeros included
   const sym = op === "mul" ? "*" : op === "div" ? "/" : "+";
-  let range: string, zero: string, exact: string;
+  const zx = `(${x} === 0)`, zy = `(${b} === 0)`;
+  const fx = `(${fast("ax")} || ${zx})`;
+  let fy = `(${fast("ay")} || ${zy})`, fq: string, exact: string;
   switch (op) {
-    case "mul":
-      range = fast(`Math.abs(${q})`);
-      zero = `(${x} === 0 && (fy || ${b} === 0)) || (${b} === 0 && fx)`;
+    case "mul": // a zero operand gives an exact zero; a zero from nonzero operands underflowed
+      fq = `(${fast("aq")} || ${zx} || ${zy})`;
       exact = `let xh = 0, xl = 0, yh = 0, yl = 0; const p = ${q}; ${split(x, "xh", "xl")} ` +
         `${split(b, "yh", "yl")} if (${PRODUCT_ERROR} !== 0) ie = true;`;
       break;
-    case "div":
-      range = fast(`Math.abs(${q})`);
-      zero = `${x} === 0 && fy`;
+    case "div": // 0 / y is an exact zero; x / 0 raises ZE (the handler)
+      fy = fast("ay");
+      fq = `(${fast("aq")} || ${zx})`;
       exact =
         `let xh = 0, xl = 0, yh = 0, yl = 0; const p = ${q} * ${b}; ${split(q, "xh", "xl")} ` +
         `${split(b, "yh", "yl")} if (${x} - p !== ${PRODUCT_ERROR}) ie = true;`;
       break;
-    default: // add, sub
-      range = `(${fast(`Math.abs(${q})`)} || ${q} === 0)`;
-      zero = `(fx || ${x} === 0) && (fy || ${b} === 0)`;
+    default: // add, sub: a zero sum is exact
+      fq = `(${fast("aq")} || ${q} === 0)`;
       exact = `const bb = ${q} - ${x}; if ((${x} - (${q} - bb)) + (${b} - bb) !== 0) ie = true;`;
   }
   return `{ ${op === "sub" ? `const yn = -${y}; ` : ""}${q} = ${x} ${sym} ${b}; ` +
-    `const ax = Math.abs(${x}), ay = Math.abs(${b}); ` +
-    `const fx = ${fast("ax")}, fy = ${fast("ay")}; ` +
-    `if (fx && fy) { if (!${range}) ok = false; else if (e) { ${exact} } } ` +
-    `else if (!(${zero})) ok = false; }`;
+    `const ax = Math.abs(${x}), ay = Math.abs(${b}), aq = Math.abs(${q}); ` +
+    `if (!(${fx} && ${fy} && ${fq})) ok = false; else if (e) { ${exact} } }`;
 }
 
 /** ADD/SUB/MUL/DIV SD (lanes 1) or PD (lanes 2), inline where the interpreter's fast path applies
@@ -304,7 +303,7 @@ function arithTemplate(op: "add" | "sub" | "mul" | "div", lanes: number): Templa
     const write = lanes === 2 ? `XF[${d}] = q0; XF[${d + 1}] = q1;` : `XF[${d}] = q0;`;
     const call = g.call();
     return `{ ${src} const mx = c.mxcsr; let ok = (mx & ${MX_FAST_MASK}) === ${MX_FAST}; ` +
-      `const e = (mx & 32) === 0; let ie = false; ${x} ${q} if (ok) { ${lane0} ${lane1} } ` +
+      `const e = (mx & 32) === 0; let ie = false; ${x} ${q} ${lane0} ${lane1} ` +
       `if (ok) { ${write} if (ie) c.mxcsr = mx | 32; } else ${call} }`;
   };
 }

@@ -11,7 +11,9 @@ import { DATA, DOUBLES, Encoder, rng } from "./jit_testing.ts";
 import { CodeCache, run } from "./run.ts";
 import { Cpu, STOP_SLICE, STOP_SYSCALL } from "./state.ts";
 
-const CODE = 0x400000, STACK = 0x7fff8000;
+const CODE = 0x400000;
+/** Stack tops: an ordinary one, and two just above 2^32 where pushes borrow into the high half. */
+const STACKS = [0x7fff8000, 0x7fff8000, 0x100000000, 0x100000004];
 const MXCSRS = [0x1f80, 0x1f80, 0x1fa0, 0x1fa0, 0x3f80, 0x5fa0, 0x7f80, 0x0f80, 0x1fc0, 0x9f80];
 
 interface Outcome {
@@ -36,8 +38,9 @@ function execute(code: number[], seed: number, tier: Tier, budget = 10, writable
   mem.poke(CODE, new Uint8Array(code));
   mem.map(DATA, 0x1000, PROT_READ | PROT_WRITE);
   mem.map(DATA + 0x1000, 0x1000, PROT_READ);
-  mem.map(STACK - 0x8000, 0x10000, PROT_READ | PROT_WRITE);
   const next = rng(seed);
+  const stack = STACKS[next() % STACKS.length];
+  mem.map(Math.floor(stack / 4096) * 4096 - 0x8000, 0x10000, PROT_READ | PROT_WRITE);
   const data = new Uint8Array(0x2000).map(() => next() & 0xff);
   const doubles = new DataView(data.buffer);
   for (let k = 0; k < 0x2000; k += 8) {
@@ -62,7 +65,7 @@ function execute(code: number[], seed: number, tier: Tier, budget = 10, writable
   }
   cpu.mxcsr = MXCSRS[next() % MXCSRS.length];
   cpu.setReg(3, DATA);
-  cpu.setReg(4, STACK);
+  cpu.setReg(4, stack);
   cpu.setReg(15, 3); // loop counter
   cpu.rip = CODE;
   const cache = new CodeCache(cpu);
@@ -98,7 +101,7 @@ function execute(code: number[], seed: number, tier: Tier, budget = 10, writable
     flags: getRflags(cpu),
     icount: cpu.icount,
     data: mem.read(DATA, 0x1000),
-    stack: mem.read(STACK - 0x100, 0x100),
+    stack: mem.read(stack - 0x100, 0x100),
   } satisfies Outcome;
 }
 
@@ -132,6 +135,16 @@ function compareTiers(name: string, tiers: Tier[], count: number, make: (e: Enco
 
 Deno.test("translated blocks and regions match the interpreter on random straight code", () => {
   compareTiers("straight", ["block", "region"], 2500, (e) => straightCode(e, 1 + e.next() % 10));
+});
+
+Deno.test("translated SSE double arithmetic matches the interpreter on edge operands", () => {
+  compareTiers("sse", ["block"], 2500, (e) => {
+    const code: number[] = [];
+    const count = 1 + e.next() % 4;
+    for (let k = 0; k < count; k++) code.push(...e.sseArith());
+    code.push(0x0f, 0x05);
+    return code;
+  });
 });
 
 Deno.test("translated regions match the interpreter on random loops", () => {

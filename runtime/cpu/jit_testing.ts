@@ -330,6 +330,23 @@ export class Encoder {
       }
       case 23: // JMP rel8 over nothing
         return [0xeb, 0x00];
+      case 24: { // MOVS/STOS without REP from [rbx + d] to [rbx + d'], either direction
+        const lea = (r: number) => {
+          const m = this.mem(r);
+          return [0x48, 0x8d, ...m];
+        };
+        const back = this.chance(30);
+        const opc = this.pick([0xa4, 0xaa]) | (size === 1 ? 0 : 1);
+        return [
+          ...(back ? [0xfd] : []),
+          ...lea(6),
+          ...lea(7),
+          ...pre,
+          ...(w ? [0x48] : []),
+          opc,
+          ...(back ? [0xfc] : []),
+        ];
+      }
       default:
         return this.sse();
     }
@@ -407,6 +424,15 @@ export class Encoder {
       default: // UCOMISD/COMISD
         return xmmOp([0x66], [this.pick([0x2e, 0x2f])]);
     }
+  }
+
+  /** An SSE double-precision arithmetic instruction (or a move feeding one). */
+  sseArith(): number[] {
+    const x = this.next() % 16, y = this.next() % 16;
+    const pfx = this.pick([0x66, 0xf2]);
+    const opc = this.pick([0x58, 0x59, 0x5c, 0x5e, 0x10]);
+    if (this.chance(60)) return [pfx, ...this.rex(false, x, y), 0x0f, opc, this.modrmRR(x, y)];
+    return [pfx, ...this.rex(false, x, 0), 0x0f, opc, ...this.mem(x, 16)];
   }
 
   /** A flag-setting instruction: ALU/TEST/INC/DEC on two registers or with an immediate. */
