@@ -5,7 +5,7 @@
 // Generated code sees these locals: c (the Cpu), L/H (c.lo/c.hi), M (c.mem), X/XF (c.xmm32/
 // c.xmmF64), the memory's TLB arrays RT/RO (read) and WT/WO (write) with its frames as DV (a
 // DataView) and U8, rip (the next guest rip), k (index of the instruction that may fault), and
-// the scratch a0 a1 b0 b1 r0 r1 t cf m. Every helper function the templates call is listed in
+// the scratch a0 a1 b0 b1 r0 r1 t cf of m. Every helper function the templates call is listed in
 // jit.ts's helper table.
 //
 // Lazy flags: a template that records flags puts FLAGS where the record belongs in its code and
@@ -15,10 +15,10 @@
 // before the last access that can fault (unless the handler writes it there too).
 
 import type { Insn } from "./insn.ts";
-import { F_ADD, F_LOGIC, F_SUB } from "./state.ts";
+import { F_ADD, F_CO, F_LOGIC, F_SUB } from "./state.ts";
 
 /** Kinds of inlined flag-setting operations whose operands and result stay in locals. */
-export const OP_ADD = 0, OP_LOGIC = 4, OP_SUB = 5, OP_INC = 8, OP_DEC = 9;
+export const OP_ADD = 0, OP_LOGIC = 4, OP_SUB = 5, OP_INC = 8, OP_DEC = 9, OP_CO = 10;
 
 /** Placeholder for the current instruction's lazy-flag record (Gen.record). */
 export const FLAGS = "/*flags*/";
@@ -245,6 +245,11 @@ export function aluCode(g: Gen, op: number, size: number): string | undefined {
   }
   g.record = aluRecord(kind, size);
   return `${code} ${FLAGS}`;
+}
+
+/** The record shifts and multiplies leave (F_CO): result r0/r1, CF in cf, OF in of. */
+export function coRecord(size: number): string {
+  return `c.fop = ${F_CO}; c.fsize = ${size}; c.fr = r0; c.frh = r1; c.fcin = cf; c.fb = of;`;
 }
 
 /** The flag-locals kind of ALU operation op (0-7) inlined by aluCode. */

@@ -13,6 +13,7 @@ import {
   aluCode,
   cfExpr,
   condExpr,
+  coRecord,
   eaExpr,
   FLAGS,
   type Gen,
@@ -20,6 +21,7 @@ import {
   maskImm,
   memGet,
   memSet,
+  OP_CO,
   OP_DEC,
   OP_INC,
   OP_LOGIC,
@@ -312,7 +314,45 @@ function negTemplate(g: Gen, i: Insn): string | undefined {
     memSet(s, "m", "r0", "r1");
 }
 
-/** Group 2 with a count from `count` (a constant, or CL): the handler's core shiftOp. */
+/**
+ * SHL/SAL/SHR/SAR of a 32/64-bit register by a constant n (1 <= n < width) from a0/a1 into
+ * r0/r1 with CF in cf and OF in of, as shift.ts shl/shr/sar specialized for n; undefined for
+ * rotates.
+ */
+function shiftCode(op: number, size: number, n: number): string | undefined {
+  if (op === 4 || op === 6) { // SHL, SAL
+    if (size === 4) {
+      return `r0 = a0 << ${n}; r1 = 0; cf = (a0 >>> ${32 - n}) & 1; of = (r0 >>> 31) ^ cf;`;
+    }
+    const body = n < 32
+      ? `r0 = a0 << ${n}; r1 = (a1 << ${n}) | (a0 >>> ${32 - n}); cf = (a1 >>> ${32 - n}) & 1;`
+      : `r0 = 0; r1 = a0 << ${n - 32}; cf = ${n === 32 ? "a1 & 1" : `(a0 >>> ${64 - n}) & 1`};`;
+    return `${body} of = (r1 >>> 31) ^ cf;`;
+  }
+  if (op === 5) { // SHR
+    if (size === 4) {
+      return `r0 = a0 >>> ${n}; r1 = 0; cf = (a0 >>> ${n - 1}) & 1; ` +
+        `of = ((r0 >>> 31) ^ (r0 >>> 30)) & 1;`;
+    }
+    const body = n < 32
+      ? `r0 = (a0 >>> ${n}) | (a1 << ${32 - n}); r1 = a1 >>> ${n}; cf = (a0 >>> ${n - 1}) & 1;`
+      : `r0 = a1 >>> ${n - 32}; r1 = 0; cf = ${n === 32 ? "a0 >>> 31" : `(a1 >>> ${n - 33}) & 1`};`;
+    return `${body} of = ((r1 >>> 31) ^ (r1 >>> 30)) & 1;`;
+  }
+  if (op === 7) { // SAR
+    if (size === 4) return `r0 = a0 >> ${n}; r1 = 0; cf = (a0 >> ${n - 1}) & 1; of = 0;`;
+    const body = n < 32
+      ? `r0 = (a0 >>> ${n}) | (a1 << ${32 - n}); r1 = a1 >> ${n}; cf = (a0 >>> ${n - 1}) & 1;`
+      : `r0 = a1 >> ${n - 32}; r1 = a1 >> 31; cf = ${
+        n === 32 ? "a0 >>> 31" : `(a1 >> ${n - 33}) & 1`
+      };`;
+    return `${body} of = 0;`;
+  }
+  return undefined;
+}
+
+/** Group 2 with a count from `count` (a constant, or CL): shifts of 32/64-bit registers by a
+ * constant inline (shiftCode), everything else through the handler's core shiftOp. */
 function shiftTemplate(count: (i: Insn) => number | undefined): Template {
   return (g, i) => {
     const s = i.size, op = (i.modrm >> 3) & 7, mask = s === 8 ? 63 : 31;
@@ -328,6 +368,16 @@ function shiftTemplate(count: (i: Insn) => number | undefined): Template {
       }
       return `{ const a = ${eaExpr(g, i)}; let v0 = 0, v1 = 0; ${memGet(s, "a", "v0", "v1")} }`;
     }
+    const inline = fixed !== undefined && i.rm >= 0 && (s === 4 || s === 8)
+      ? shiftCode(op, s, fixed & mask)
+      : undefined;
+    if (inline !== undefined) {
+      g.safe = true;
+      g.last = { op: OP_CO, size: s };
+      g.record = coRecord(s);
+      const [lo, hi] = regGet(i.rm, s);
+      return `a0 = ${lo}; a1 = ${hi}; ${inline} ${FLAGS} ${regSet(i.rm, s, "r0", "r1")}`;
+    }
     g.last = null;
     const guard = fixed === undefined ? `if (t !== 0) ` : "";
     if (i.rm >= 0) {
@@ -342,18 +392,46 @@ function shiftTemplate(count: (i: Insn) => number | undefined): Template {
   };
 }
 
+/**
+ * Truncated signed product of a0/a1 and b0/b1 for 32/64 bits into r0/r1 with CF = OF in cf and
+ * of, as muldiv.ts imulTrunc: 32 bits with Math.imul (the double product is exact); 64 bits as
+ * the low 64 bits from 32-bit limbs, overflow decided from the double product when it is clearly
+ * below 2^62 or at least 2^64 in magnitude, and imulTrunc itself in between.
+ */
+function imulCode(size: number): string {
+  if (size === 4) return `r0 = Math.imul(a0, b0); r1 = 0; cf = a0 * b0 !== r0 ? 1 : 0; of = cf;`;
+  return `r0 = Math.imul(a0, b0); ` +
+    `t = Math.abs((a1 * 4294967296 + (a0 >>> 0)) * (b1 * 4294967296 + (b0 >>> 0))); ` +
+    `if (t < 4611686018427387904 || t >= 18446744073709551616) { ` +
+    `r1 = (Math.round(((a0 >>> 0) * (b0 >>> 0) - (r0 >>> 0)) / 4294967296) + ` +
+    `Math.imul(a0, b1) + Math.imul(a1, b0)) | 0; cf = t < 4611686018427387904 ? 0 : 1; } ` +
+    `else { r0 = imulTrunc(c, 8, a0, a1, b0, b1); r1 = c.th; cf = c.fcin; } of = cf;`;
+}
+
 function imulGETemplate(g: Gen, i: Insn): string {
-  g.last = null;
   const s = i.size, [alo, ahi] = regGet(i.reg, s);
-  return `{ ${loadE(g, i, s)} r0 = imulTrunc(c, ${s}, ${alo}, ${ahi}, v0, v1); r1 = c.th; ` +
-    `${regSet(i.reg, s, "r0", "r1")} }`;
+  if (s === 2) {
+    g.last = null;
+    return `{ ${loadE(g, i, s)} r0 = imulTrunc(c, ${s}, ${alo}, ${ahi}, v0, v1); r1 = c.th; ` +
+      `${regSet(i.reg, s, "r0", "r1")} }`;
+  }
+  g.last = { op: OP_CO, size: s };
+  g.record = coRecord(s);
+  return `{ ${loadE(g, i, s)} b0 = v0; b1 = v1; a0 = ${alo}; a1 = ${ahi}; ${imulCode(s)} ` +
+    `${FLAGS} ${regSet(i.reg, s, "r0", "r1")} }`;
 }
 
 function imulGEITemplate(g: Gen, i: Insn): string {
-  g.last = null;
   const s = i.size;
-  return `{ ${loadE(g, i, s)} r0 = imulTrunc(c, ${s}, v0, v1, ${i.imm}, ${i.immHi}); ` +
-    `r1 = c.th; ${regSet(i.reg, s, "r0", "r1")} }`;
+  if (s === 2) {
+    g.last = null;
+    return `{ ${loadE(g, i, s)} r0 = imulTrunc(c, ${s}, v0, v1, ${i.imm}, ${i.immHi}); ` +
+      `r1 = c.th; ${regSet(i.reg, s, "r0", "r1")} }`;
+  }
+  g.last = { op: OP_CO, size: s };
+  g.record = coRecord(s);
+  return `{ ${loadE(g, i, s)} a0 = v0; a1 = v1; b0 = ${i.imm}; b1 = ${i.immHi}; ` +
+    `${imulCode(s)} ${FLAGS} ${regSet(i.reg, s, "r0", "r1")} }`;
 }
 
 // ---- stack and branches -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { Memory } from "../memory/memory.ts";
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from "../memory/vma.ts";
 import { getRflags } from "./flags.ts";
 import { translate } from "./jit.ts";
-import { DATA, DOUBLES, Encoder, rng } from "./jit_testing.ts";
+import { DATA, DOUBLES, Encoder, KINDS, rng } from "./jit_testing.ts";
 import { CodeCache, run } from "./run.ts";
 import { Cpu, STOP_SLICE, STOP_SYSCALL } from "./state.ts";
 
@@ -107,11 +107,18 @@ function execute(code: number[], seed: number, tier: Tier, budget = 10, writable
 
 const hex = (code: number[]) => code.map((b) => b.toString(16).padStart(2, "0")).join(" ");
 
-/** Random instructions, then a flag setter, then a Jcc over one syscall into another. */
+/** Random instructions, then (half of the time) a flag setter, then a Jcc over one syscall into
+ * another; the final flags are compared, so they are the last random instruction's when there
+ * is no flag setter. */
 function straightCode(e: Encoder, count: number): number[] {
+  // Mostly one family per block, so that each template meets its own kind (flags included).
+  const focus = e.next() % KINDS;
   const code: number[] = [];
-  for (let k = 0; k < count; k++) code.push(...e.integer(CODE + code.length));
-  code.push(...e.flagSetter());
+  for (let k = 0; k < count; k++) {
+    code.push(...e.integer(CODE + code.length, e.chance(70) ? focus : undefined));
+    if (e.chance(30)) code.push(0x9c, 0x41, 0x5e); // pushf; pop r14: the flags so far
+  }
+  if (e.chance(50)) code.push(...e.flagSetter());
   code.push(0x70 | (e.next() % 16), 0x02, 0x0f, 0x05, 0x0f, 0x05);
   return code;
 }
@@ -134,7 +141,34 @@ function compareTiers(name: string, tiers: Tier[], count: number, make: (e: Enco
 }
 
 Deno.test("translated blocks and regions match the interpreter on random straight code", () => {
-  compareTiers("straight", ["block", "region"], 2500, (e) => straightCode(e, 1 + e.next() % 10));
+  compareTiers("straight", ["block", "region"], 4000, (e) => straightCode(e, 1 + e.next() % 8));
+});
+
+Deno.test("translated shifts and multiplies match the interpreter for every count and size", () => {
+  const next = rng(0x5417);
+  // pushf; pop r14 after each form, then a syscall: the flags are compared twice.
+  const tail = [0x9c, 0x41, 0x5e, 0x0f, 0x05];
+  let runs = 0;
+  const check = (form: number[]) => {
+    for (let v = 0; v < 6; v++) {
+      const code = [...form, ...tail], seed = next();
+      const want = execute(code, seed, "interp");
+      assert.deepEqual(execute(code, seed, "block"), want, hex(code));
+      runs++;
+    }
+  };
+  for (const rex of [[], [0x48], [0x49]]) { // 32-bit eax, rax, r9
+    for (let op = 0; op < 8; op++) {
+      const modrm = 0xc0 | (op << 3) | 1; // ecx / rcx / r9
+      for (let n = 0; n < 66; n++) check([...rex, 0xc1, modrm, n]);
+      check([...rex, 0xd1, modrm]);
+      check([...rex, 0xd3, modrm]);
+    }
+    check([...rex, 0x0f, 0xaf, 0xc2]); // imul eax/rax, edx/rdx
+    check([...rex, 0x6b, 0xc2, 0x85]); // imul eax, edx, -123
+    check([...rex, 0x69, 0xc2, 0x01, 0x00, 0x00, 0x80]); // imul eax, edx, imm32
+  }
+  assert.ok(runs > 3000);
 });
 
 Deno.test("translated SSE double arithmetic matches the interpreter on edge operands", () => {

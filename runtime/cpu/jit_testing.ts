@@ -16,6 +16,9 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** Instruction families of Encoder.integer (the last few are SSE). */
+export const KINDS = 30;
+
 /** A writable page, then a read-only page, then nothing. */
 export const DATA = 0x600000;
 
@@ -87,13 +90,14 @@ export class Encoder {
 
   // ---- integer -----------------------------------------------------------------------------------
 
-  /** An integer instruction at `at` (jumps and calls land on the next instruction). */
-  integer(at: number): number[] {
+  /** An integer (or SSE) instruction at `at` of family `kind` (0-29; random when undefined);
+   * jumps and calls land on the next instruction. */
+  integer(at: number, kind = this.next() % KINDS): number[] {
     const size = this.pick([1, 2, 4, 8, 8, 4]);
     const { pre, w } = this.sized(size);
     const a = this.reg(), b = this.reg();
     const op = this.next() % 8;
-    switch (this.next() % 30) {
+    switch (kind) {
       case 0: { // ALU E, G / G, E register forms, any size
         const dir = this.pick([0, 2]);
         if (size === 1) {
@@ -328,8 +332,8 @@ export class Encoder {
         const target = at + 5 + (withImm ? 3 : 1);
         return [0x68, ...le32(target), ...(withImm ? [0xc2, 8, 0] : [0xc3])];
       }
-      case 23: // JMP rel8 over nothing
-        return [0xeb, 0x00];
+      case 23: // JMP rel8 over nothing, or PUSHF; POP r (every flag so far, into a register)
+        return this.chance(50) ? [0xeb, 0x00] : [0x9c, ...this.rex(false, 0, a), 0x58 | (a & 7)];
       case 24: { // MOVS/STOS without REP from [rbx + d] to [rbx + d'], either direction
         const lea = (r: number) => {
           const m = this.mem(r);
