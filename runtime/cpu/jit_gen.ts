@@ -3,9 +3,9 @@
 // condition expressions, and the per-translation state (Gen).
 //
 // Generated code sees these locals: c (the Cpu), L/H (c.lo/c.hi), M (c.mem), X/XF (c.xmm32/
-// c.xmmF64), the memory's TLB arrays RT/RO (read) and WT/WO (write) with its frames as DV (a
-// DataView) and U8, rip (the next guest rip), k (index of the instruction that may fault), and
-// the scratch a0 a1 b0 b1 r0 r1 t cf of m. Every helper function the templates call is listed in
+// c.xmmF64), the memory's TLB arrays RT/RH/RL/RO (read) and WT/WH/WL/WO (write) with its frames
+// as DV (a DataView) and U8, rip (the next guest rip), k (index of the instruction that may fault), and
+// the scratch a0 a1 b0 b1 r0 r1 t cf of. Every helper function the templates call is listed in
 // jit.ts's helper table.
 //
 // Lazy flags: a template that records flags puts FLAGS where the record belongs in its code and
@@ -144,55 +144,161 @@ function frameRead(size: number, x: string): string {
 }
 
 /**
- * Code reading `size` bytes at address variable `a` into variables lo, hi, as readMem: the TLB
- * hit within one page inline, everything else through Memory's accessors (same order of access,
- * so the same fault).
+ * A memory address in generated code. With `halves`, `setup` declares al and ah, the address's
+ * 32-bit halves (exact modulo 2^64, computed without doubles), and the TLB is probed with the
+ * integer tags; `sane` (when not "") is the condition under which the interpreter's double
+ * address equals them (operand registers below 2^47 in magnitude, so that its sums are exact).
+ * Otherwise `setup` declares the double `a` and the float tags are probed. `slow` is always the
+ * double address exactly as the interpreter computes it, for Memory's accessors and faults.
  */
-export function memGet(size: number, a: string, lo: string, hi: string): string {
+export interface Addr {
+  halves: boolean;
+  setup: string;
+  sane: string;
+  slow: string;
+}
+
+/** Address of a double expression (segments, 32-bit addressing), probed with the float tags. */
+export function addrFromDouble(expr: string): Addr {
+  return { halves: false, setup: `const a = ${expr};`, sane: "", slow: "a" };
+}
+
+/** Splits a displacement (an integer below 2^53 in magnitude) into uint32 low and int32 high. */
+function splitDisp(d: number): [number, number] {
+  const lo = d >>> 0;
+  return [lo, Math.round((d - lo) / 4294967296) | 0];
+}
+
+const saneReg = (r: number) => `((H[${r}] + 32768) >>> 16) === 0`;
+
+/**
+ * The address base + index * scale + disp (registers or -1) with `slow`, the interpreter's
+ * double for it.
+ */
+export function addrFrom(
+  base: number,
+  index: number,
+  scale: number,
+  disp: number,
+  slow: string,
+): Addr {
+  const [d0, d1] = splitDisp(disp);
+  const sane: string[] = [];
+  const lows: string[] = [], highs: string[] = [];
+  if (base >= 0) {
+    lows.push(`(L[${base}] >>> 0)`);
+    highs.push(`H[${base}]`);
+    sane.push(saneReg(base));
+  }
+  if (index >= 0) {
+    const k = Math.log2(scale);
+    lows.push(k === 0 ? `(L[${index}] >>> 0)` : `((L[${index}] << ${k}) >>> 0)`);
+    highs.push(k === 0 ? `H[${index}]` : `((H[${index}] << ${k}) | (L[${index}] >>> ${32 - k}))`);
+    sane.push(saneReg(index));
+  }
+  if (lows.length === 0) {
+    return { halves: true, setup: `const al = ${d0 | 0}, ah = ${d1};`, sane: "", slow };
+  }
+  if (d0 !== 0) lows.push(String(d0));
+  if (d1 !== 0) highs.push(String(d1));
+  // The low sum is below 3 * 2^32: exact, and its carry is 0, 1 or 2.
+  const carry = lows.length === 1
+    ? ""
+    : lows.length === 2
+    ? " + (u >= 4294967296 ? 1 : 0)"
+    : " + (u >= 8589934592 ? 2 : u >= 4294967296 ? 1 : 0)";
+  return {
+    halves: true,
+    setup: `const u = ${lows.join(" + ")}; const al = u | 0, ah = (${
+      highs.join(" + ")
+    }${carry}) | 0;`,
+    sane: sane.join(" && "),
+    slow,
+  };
+}
+
+/** Address of the memory operand of `i`. */
+export function addrOf(g: Gen, i: Insn): Addr {
+  if (i.asize !== 8 || i.seg !== 0) return addrFromDouble(eaExpr(g, i));
+  return addrFrom(i.base, i.index, i.scale, i.disp, eaExpr(g, i));
+}
+
+/**
+ * Code running `fast` (with x, the frame offset of the address) when the TLB maps all `size`
+ * bytes at A within one page for reading (or writing), else `slow` (with a, the interpreter's
+ * double address). A's setup must already be emitted.
+ */
+export function access(A: Addr, size: number, write: boolean, fast: string, slow: string): string {
+  const [th, tl, tf, off] = write ? ["WH", "WL", "WT", "WO"] : ["RH", "RL", "RT", "RO"];
+  if (!A.halves) {
+    return `{ const p = Math.floor(a * 0.000244140625), s = p & 511, o = a & 4095; ` +
+      `if (${tf}[s] === p && o <= ${4096 - size}) { const x = ${off}[s] + o; ${fast} } ` +
+      `else { ${slow} } }`;
+  }
+  const sane = A.sane ? ` && ${A.sane}` : "";
+  return `{ const s = (al >>> 12) & 511, o = al & 4095; ` +
+    `if (${th}[s] === (ah >> 12) && ${tl}[s] === ((ah << 20) | (al >>> 12)) && ` +
+    `o <= ${4096 - size}${sane}) { const x = ${off}[s] + o; ${fast} } ` +
+    `else { const a = ${A.slow}; ${slow} } }`;
+}
+
+/** Code raising #GP unless A is 16-byte aligned, as checkAligned16 on the interpreter's address
+ * (which equals the halves whenever A is sane). */
+export function alignCheck(A: Addr): string {
+  if (!A.halves) return "checkAligned16(a); ";
+  return `if ((al & 15) !== 0${A.sane ? ` || !(${A.sane})` : ""}) checkAligned16(${A.slow}); `;
+}
+
+/**
+ * Code reading `size` bytes at A (its setup already emitted) into variables lo, hi, as readMem:
+ * the TLB hit within one page inline, everything else through Memory's accessors (same order of
+ * access, so the same fault).
+ */
+export function memGet(size: number, A: Addr, lo: string, hi: string): string {
   const slow = size === 8
-    ? `${lo} = M.read32(${a}); ${hi} = M.read32(${a} + 4);`
-    : `${lo} = M.read${size * 8}(${a}); ${hi} = 0;`;
+    ? `${lo} = M.read32(a); ${hi} = M.read32(a + 4);`
+    : `${lo} = M.read${size * 8}(a); ${hi} = 0;`;
   const fast = size === 8
     ? `${lo} = DV.getInt32(x, true); ${hi} = DV.getInt32(x + 4, true);`
     : `${lo} = ${frameRead(size, "x")}; ${hi} = 0;`;
-  return `{ const p = Math.floor(${a} * 0.000244140625), s = p & 511, o = ${a} & 4095; ` +
-    `if (RT[s] === p && o <= ${4096 - size}) { const x = RO[s] + o; ${fast} } else { ${slow} } }`;
+  return access(A, size, false, fast, slow);
 }
 
-/** Code writing `size` bytes at address variable `a`, as writeMem (all or nothing for 8). */
-export function memSet(size: number, a: string, lo: string, hi: string): string {
+/** Code writing `size` bytes at A (its setup already emitted), as writeMem (all or nothing). */
+export function memSet(size: number, A: Addr, lo: string, hi: string): string {
   let fast: string, slow: string;
   switch (size) {
     case 8:
       fast = `DV.setInt32(x, ${lo}, true); DV.setInt32(x + 4, ${hi}, true);`;
-      slow = `if (o > 4088) M.checkWritable(${a}, 8); ` +
-        `M.write32(${a}, ${lo}); M.write32(${a} + 4, ${hi});`;
+      slow = `if ((a & 4095) > 4088) M.checkWritable(a, 8); ` +
+        `M.write32(a, ${lo}); M.write32(a + 4, ${hi});`;
       break;
     case 4:
       fast = `DV.setInt32(x, ${lo}, true);`;
-      slow = `M.write32(${a}, ${lo});`;
+      slow = `M.write32(a, ${lo});`;
       break;
     case 2:
       fast = `DV.setUint16(x, ${lo}, true);`;
-      slow = `M.write16(${a}, ${lo});`;
+      slow = `M.write16(a, ${lo});`;
       break;
     default:
       fast = `U8[x] = ${lo};`;
-      slow = `M.write8(${a}, ${lo});`;
+      slow = `M.write8(a, ${lo});`;
   }
-  return `{ const p = Math.floor(${a} * 0.000244140625), s = p & 511, o = ${a} & 4095; ` +
-    `if (WT[s] === p && o <= ${4096 - size}) { const x = WO[s] + o; ${fast} } else { ${slow} } }`;
+  return access(A, size, true, fast, slow);
 }
 
 /** Code pushing 8 bytes (expressions lo, hi), as operands.ts push64. */
 export function pushCode(lo: string, hi: string): string {
-  return `{ const sp = H[4] * 4294967296 + (L[4] >>> 0) - 8; ${memSet(8, "sp", lo, hi)} ` +
+  const A = addrFrom(4, -1, 1, -8, "H[4] * 4294967296 + (L[4] >>> 0) - 8");
+  return `{ ${A.setup} ${memSet(8, A, lo, hi)} ` +
     `const l4 = (L[4] - 8) | 0; L[4] = l4; if ((l4 >>> 0) > 4294967287) H[4] = (H[4] - 1) | 0; }`;
 }
 
 /** Code popping 8 bytes into the (declared) variables lo, hi, as operands.ts pop64. */
 export function popCode(lo: string, hi: string): string {
-  return `{ const sp = H[4] * 4294967296 + (L[4] >>> 0); ${memGet(8, "sp", lo, hi)} ` +
+  const A = addrFrom(4, -1, 1, 0, "H[4] * 4294967296 + (L[4] >>> 0)");
+  return `{ ${A.setup} ${memGet(8, A, lo, hi)} ` +
     `const l4 = (L[4] + 8) | 0; L[4] = l4; if ((l4 >>> 0) < 8) H[4] = (H[4] + 1) | 0; }`;
 }
 

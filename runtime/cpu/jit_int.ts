@@ -10,11 +10,13 @@
 
 import type { Exec, Insn } from "./insn.ts";
 import {
+  addrFrom,
+  addrFromDouble,
+  addrOf,
   aluCode,
   cfExpr,
   condExpr,
   coRecord,
-  eaExpr,
   FLAGS,
   type Gen,
   localsKind,
@@ -85,7 +87,8 @@ function loadE(g: Gen, i: Insn, size: number, reg = size === 1 ? i.rm8 : i.rm): 
     const [lo, hi] = regGet(reg, size);
     return `const v0 = ${lo}, v1 = ${hi};`;
   }
-  return `const a = ${eaExpr(g, i)}; let v0 = 0, v1 = 0; ${memGet(size, "a", "v0", "v1")}`;
+  const A = addrOf(g, i);
+  return `${A.setup} let v0 = 0, v1 = 0; ${memGet(size, A, "v0", "v1")}`;
 }
 
 // ---- moves --------------------------------------------------------------------------------------
@@ -102,7 +105,8 @@ function movEGTemplate(g: Gen, i: Insn): string {
     g.safe = true;
     return `{ const v0 = ${lo}, v1 = ${hi}; ${regSet(eReg(i), i.size, "v0", "v1")} }`;
   }
-  return `{ const a = ${eaExpr(g, i)}; ${memSet(i.size, "a", lo, hi)} }`;
+  const A = addrOf(g, i);
+  return `{ ${A.setup} ${memSet(i.size, A, lo, hi)} }`;
 }
 
 function movEITemplate(g: Gen, i: Insn): string {
@@ -111,7 +115,8 @@ function movEITemplate(g: Gen, i: Insn): string {
     g.safe = true;
     return regSet(eReg(i), i.size, String(i.imm), String(i.immHi));
   }
-  return `{ const a = ${eaExpr(g, i)}; ${memSet(i.size, "a", String(i.imm), String(i.immHi))} }`;
+  const A = addrOf(g, i);
+  return `{ ${A.setup} ${memSet(i.size, A, String(i.imm), String(i.immHi))} }`;
 }
 
 function movRITemplate(g: Gen, i: Insn): string {
@@ -165,7 +170,8 @@ function setccTemplate(g: Gen, i: Insn): string {
     g.safe = true;
     return regSet(i.rm8, 1, v, "0");
   }
-  return `{ const v = ${v}; const a = ${eaExpr(g, i)}; M.write8(a, v); }`;
+  const A = addrOf(g, i);
+  return `{ const v = ${v}; ${A.setup} ${memSet(1, A, "v", "0")} }`;
 }
 
 function cbwTemplate(g: Gen, i: Insn): string {
@@ -218,8 +224,9 @@ function aluTemplate(form: number): Template {
         const [lo, hi] = regGet(gReg(i), s);
         src = `b0 = ${lo}; b1 = ${hi};`;
       }
-      const store = op === 7 ? "" : memSet(s, "m", "r0", "r1");
-      return `m = ${eaExpr(g, i)}; ${src} ${memGet(s, "m", "a0", "a1")} ${compute} ${store}`;
+      const A = addrOf(g, i);
+      const store = op === 7 ? "" : memSet(s, A, "r0", "r1");
+      return `{ ${A.setup} ${src} ${memGet(s, A, "a0", "a1")} ${compute} ${store} }`;
     }
     let dst: number, src: string;
     if (form === FORM_EG) {
@@ -233,7 +240,10 @@ function aluTemplate(form: number): Template {
         g.safe = true;
         const [lo, hi] = regGet(eReg(i), s);
         src = `b0 = ${lo}; b1 = ${hi};`;
-      } else src = `t = ${eaExpr(g, i)}; ${memGet(s, "t", "b0", "b1")}`;
+      } else {
+        const A = addrOf(g, i);
+        src = `{ ${A.setup} ${memGet(s, A, "b0", "b1")} }`;
+      }
     } else {
       g.safe = true;
       dst = form === FORM_AI ? 0 : eReg(i);
@@ -251,7 +261,10 @@ function testTemplate(form: number): Template {
     let code = "", a0 = "a0", a1 = "a1";
     if (form === FORM_AI) [a0, a1] = regGet(0, s);
     else if (i.rm >= 0) [a0, a1] = regGet(eReg(i), s);
-    else code = `t = ${eaExpr(g, i)}; ${memGet(s, "t", "a0", "a1")} `;
+    else {
+      const A = addrOf(g, i);
+      code = `{ ${A.setup} ${memGet(s, A, "a0", "a1")} } `;
+    }
     g.safe = code === "";
     const [b0, b1] = form === FORM_EG
       ? regGet(gReg(i), s)
@@ -280,8 +293,9 @@ function incDecTemplate(dec: boolean): Template {
       return `cf = ${cf}; a0 = ${lo}; a1 = ${hi}; b0 = 1; b1 = 0; ${compute} ` +
         `${regSet(r, s, "r0", "r1")}${inline ? "" : ` ${tail}`}`;
     }
-    return `cf = ${cf}; m = ${eaExpr(g, i)}; ${memGet(s, "m", "a0", "a1")} b0 = 1; b1 = 0; ` +
-      `${compute} ${memSet(s, "m", "r0", "r1")} ${tail}`;
+    const A = addrOf(g, i);
+    return `cf = ${cf}; { ${A.setup} ${memGet(s, A, "a0", "a1")} b0 = 1; b1 = 0; ` +
+      `${compute} ${memSet(s, A, "r0", "r1")} } ${tail}`;
   };
 }
 
@@ -295,8 +309,9 @@ function notTemplate(g: Gen, i: Insn): string | undefined {
     return `{ const v0 = ~${lo}, v1 = ~${hi}; ${regSet(r, s, "v0", "v1")} }`;
   }
   const mask = s === 1 ? " & 255" : s === 2 ? " & 65535" : "";
-  return `{ const a = ${eaExpr(g, i)}; let v0 = 0, v1 = 0; ${memGet(s, "a", "v0", "v1")} ` +
-    `${memSet(s, "a", `(~v0${mask})`, "~v1")} }`;
+  const A = addrOf(g, i);
+  return `{ ${A.setup} let v0 = 0, v1 = 0; ${memGet(s, A, "v0", "v1")} ` +
+    `${memSet(s, A, `(~v0${mask})`, "~v1")} }`;
 }
 
 function negTemplate(g: Gen, i: Insn): string | undefined {
@@ -310,8 +325,9 @@ function negTemplate(g: Gen, i: Insn): string | undefined {
     const r = eReg(i), [lo, hi] = regGet(r, s);
     return `a0 = 0; a1 = 0; b0 = ${lo}; b1 = ${hi}; ${compute} ${regSet(r, s, "r0", "r1")}`;
   }
-  return `m = ${eaExpr(g, i)}; a0 = 0; a1 = 0; ${memGet(s, "m", "b0", "b1")} ${compute} ` +
-    memSet(s, "m", "r0", "r1");
+  const A = addrOf(g, i);
+  return `{ ${A.setup} a0 = 0; a1 = 0; ${memGet(s, A, "b0", "b1")} ${compute} ` +
+    `${memSet(s, A, "r0", "r1")} }`;
 }
 
 /**
@@ -366,7 +382,8 @@ function shiftTemplate(count: (i: Insn) => number | undefined): Template {
         g.safe = true;
         return s === 4 ? `H[${i.rm}] = 0;` : "";
       }
-      return `{ const a = ${eaExpr(g, i)}; let v0 = 0, v1 = 0; ${memGet(s, "a", "v0", "v1")} }`;
+      const A = addrOf(g, i);
+      return `{ ${A.setup} let v0 = 0, v1 = 0; ${memGet(s, A, "v0", "v1")} }`;
     }
     const inline = fixed !== undefined && i.rm >= 0 && (s === 4 || s === 8)
       ? shiftCode(op, s, fixed & mask)
@@ -387,8 +404,9 @@ function shiftTemplate(count: (i: Insn) => number | undefined): Template {
       return `${start}${guard}{ r0 = shiftOp(c, ${op}, ${s}, ${lo}, ${hi}, ${n}); ` +
         `r1 = c.th; ${regSet(r, s, "r0", "r1")} }${zero}`;
     }
-    return `${start}m = ${eaExpr(g, i)}; ${memGet(s, "m", "a0", "a1")} ${guard}{ ` +
-      `r0 = shiftOp(c, ${op}, ${s}, a0, a1, ${n}); r1 = c.th; ${memSet(s, "m", "r0", "r1")} }`;
+    const A = addrOf(g, i);
+    return `${start}{ ${A.setup} ${memGet(s, A, "a0", "a1")} ${guard}{ ` +
+      `r0 = shiftOp(c, ${op}, ${s}, a0, a1, ${n}); r1 = c.th; ${memSet(s, A, "r0", "r1")} } }`;
   };
 }
 
@@ -517,9 +535,13 @@ function movsTemplate(g: Gen, i: Insn): string | undefined {
   if (i.rep !== REP_NONE || i.asize !== 8) return undefined;
   g.neutral = true;
   const s = i.size;
-  return `{ const sa = H[6] * 4294967296 + (L[6] >>> 0)${SEG_BASE[i.seg]}; let v0 = 0, v1 = 0; ` +
-    `${memGet(s, "sa", "v0", "v1")} const da = H[7] * 4294967296 + (L[7] >>> 0); ` +
-    `${memSet(s, "da", "v0", "v1")} const st = c.df ? ${-s} : ${s}; ${advance(6)} ${advance(7)} }`;
+  const src = i.seg === 0
+    ? addrFrom(6, -1, 1, 0, "H[6] * 4294967296 + (L[6] >>> 0)")
+    : addrFromDouble(`H[6] * 4294967296 + (L[6] >>> 0)${SEG_BASE[i.seg]}`);
+  const dst = addrFrom(7, -1, 1, 0, "H[7] * 4294967296 + (L[7] >>> 0)");
+  return `{ let v0 = 0, v1 = 0; { ${src.setup} ${memGet(s, src, "v0", "v1")} } ` +
+    `{ ${dst.setup} ${memSet(s, dst, "v0", "v1")} } const st = c.df ? ${-s} : ${s}; ` +
+    `${advance(6)} ${advance(7)} }`;
 }
 
 /** STOS without REP, 64-bit addressing: one element, as string.ts stosOne. */
@@ -527,8 +549,9 @@ function stosTemplate(g: Gen, i: Insn): string | undefined {
   if (i.rep !== REP_NONE || i.asize !== 8) return undefined;
   g.neutral = true;
   const s = i.size, [lo, hi] = regGet(0, s);
-  return `{ const v0 = ${lo}, v1 = ${hi}; const da = H[7] * 4294967296 + (L[7] >>> 0); ` +
-    `${memSet(s, "da", "v0", "v1")} const st = c.df ? ${-s} : ${s}; ${advance(7)} }`;
+  const dst = addrFrom(7, -1, 1, 0, "H[7] * 4294967296 + (L[7] >>> 0)");
+  return `{ const v0 = ${lo}, v1 = ${hi}; { ${dst.setup} ${memSet(s, dst, "v0", "v1")} } ` +
+    `const st = c.df ? ${-s} : ${s}; ${advance(7)} }`;
 }
 
 function nopTemplate(g: Gen): string {

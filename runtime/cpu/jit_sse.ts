@@ -10,7 +10,7 @@
 // every lane took the fast path.
 
 import type { Exec, Insn } from "./insn.ts";
-import { eaExpr, type Gen, memGet, memSet, regGet, regSet } from "./jit_gen.ts";
+import { access, addrOf, alignCheck, type Gen, memGet, memSet, regGet, regSet } from "./jit_gen.ts";
 import type { Template } from "./jit_int.ts";
 import { comisd, ucomisd } from "./ops/sse_compare.ts";
 import { cvtsi2sd, cvttsd2si } from "./ops/sse_convert.ts";
@@ -67,11 +67,10 @@ function loadXmm(g: Gen, i: Insn, n: number, aligned: boolean): string {
   }
   const fast = names.map((v, k) => `${v} = DV.getInt32(x${k ? ` + ${4 * k}` : ""}, true);`);
   const slow = names.map((v, k) => `${v} = M.read32(a${k ? ` + ${4 * k}` : ""});`);
-  return `const a = ${eaExpr(g, i)}; ${aligned ? "checkAligned16(a); " : ""}` +
+  const A = addrOf(g, i);
+  return `${A.setup} ${aligned ? alignCheck(A) : ""}` +
     `let ${names.map((v) => `${v} = 0`).join(", ")}; ` +
-    `{ const p = Math.floor(a * 0.000244140625), s = p & 511, o = a & 4095; ` +
-    `if (RT[s] === p && o <= ${4096 - 4 * n}) { const x = RO[s] + o; ${fast.join(" ")} } ` +
-    `else { ${slow.join(" ")} } }`;
+    access(A, 4 * n, false, fast.join(" "), slow.join(" "));
 }
 
 /** Code declaring doubles y0 (and y1 for n = 2) from the E operand, as loadXmm with 2n dwords. */
@@ -87,11 +86,9 @@ function loadDoubles(g: Gen, i: Insn, n: number, aligned: boolean): string {
     ? "SI[0] = M.read32(a); SI[1] = M.read32(a + 4); SI[2] = M.read32(a + 8); " +
       "SI[3] = M.read32(a + 12); y0 = SF[0]; y1 = SF[1];"
     : "SI[0] = M.read32(a); SI[1] = M.read32(a + 4); y0 = SF[0];";
-  return `const a = ${eaExpr(g, i)}; ${aligned ? "checkAligned16(a); " : ""}` +
-    `let y0 = 0${n === 2 ? ", y1 = 0" : ""}; ` +
-    `{ const p = Math.floor(a * 0.000244140625), s = p & 511, o = a & 4095; ` +
-    `if (RT[s] === p && o <= ${4096 - 8 * n}) { const x = RO[s] + o; ${fast} } ` +
-    `else { ${slow} } }`;
+  const A = addrOf(g, i);
+  return `${A.setup} ${aligned ? alignCheck(A) : ""}let y0 = 0${n === 2 ? ", y1 = 0" : ""}; ` +
+    access(A, 8 * n, false, fast, slow);
 }
 
 // ---- moves --------------------------------------------------------------------------------------
@@ -118,11 +115,12 @@ function store128(aligned: boolean): Template {
         `X[${r}] = s0; X[${r + 1}] = s1; X[${r + 2}] = s2; X[${r + 3}] = s3; }`;
     }
     const fast = v.map((e, k) => `DV.setInt32(x${k ? ` + ${4 * k}` : ""}, ${e}, true);`);
-    return `{ const a = ${eaExpr(g, i)}; ${aligned ? "checkAligned16(a); " : ""}` +
-      `const p = Math.floor(a * 0.000244140625), s = p & 511, o = a & 4095; ` +
-      `if (WT[s] === p && o <= 4080) { const x = WO[s] + o; ${fast.join(" ")} } ` +
-      `else { if (o > 4080) M.checkWritable(a, 16); M.write32(a, ${v[0]}); ` +
-      `M.write32(a + 4, ${v[1]}); M.write32(a + 8, ${v[2]}); M.write32(a + 12, ${v[3]}); } }`;
+    const slow = `if ((a & 4095) > 4080) M.checkWritable(a, 16); M.write32(a, ${v[0]}); ` +
+      `M.write32(a + 4, ${v[1]}); M.write32(a + 8, ${v[2]}); M.write32(a + 12, ${v[3]});`;
+    const A = addrOf(g, i);
+    return `{ ${A.setup} ${aligned ? alignCheck(A) : ""}${
+      access(A, 16, true, fast.join(" "), slow)
+    } }`;
   };
 }
 
@@ -148,7 +146,8 @@ function storeLow64(zeroUpper: boolean): Template {
       const zero = zeroUpper ? ` X[${r + 2}] = 0; X[${r + 3}] = 0;` : "";
       return `{ const s0 = X[${b}], s1 = X[${b + 1}]; X[${r}] = s0; X[${r + 1}] = s1;${zero} }`;
     }
-    return `{ const a = ${eaExpr(g, i)}; ${memSet(8, "a", `X[${b}]`, `X[${b + 1}]`)} }`;
+    const A = addrOf(g, i);
+    return `{ ${A.setup} ${memSet(8, A, `X[${b}]`, `X[${b + 1}]`)} }`;
   };
 }
 
@@ -157,7 +156,8 @@ function movssLoadTemplate(g: Gen, i: Insn): string {
   g.safe = i.rm >= 0;
   const d = i.reg << 2;
   if (i.rm >= 0) return `X[${d}] = X[${i.rm << 2}];`;
-  return `{ const a = ${eaExpr(g, i)}; let v0 = 0, v1 = 0; ${memGet(4, "a", "v0", "v1")} ` +
+  const A = addrOf(g, i);
+  return `{ ${A.setup} let v0 = 0, v1 = 0; ${memGet(4, A, "v0", "v1")} ` +
     `X[${d}] = v0; X[${d + 1}] = 0; X[${d + 2}] = 0; X[${d + 3}] = 0; }`;
 }
 
@@ -166,7 +166,8 @@ function movssStoreTemplate(g: Gen, i: Insn): string {
   g.safe = i.rm >= 0;
   const b = i.reg << 2;
   if (i.rm >= 0) return `X[${i.rm << 2}] = X[${b}];`;
-  return `{ const a = ${eaExpr(g, i)}; ${memSet(4, "a", `X[${b}]`, "0")} }`;
+  const A = addrOf(g, i);
+  return `{ ${A.setup} ${memSet(4, A, `X[${b}]`, "0")} }`;
 }
 
 function movdToXmmTemplate(g: Gen, i: Insn): string | undefined {
@@ -179,7 +180,8 @@ function movdToXmmTemplate(g: Gen, i: Insn): string | undefined {
     const [lo, hi] = regGet(i.rm, i.size);
     load = `const v0 = ${lo}, v1 = ${hi};`;
   } else {
-    load = `const a = ${eaExpr(g, i)}; let v0 = 0, v1 = 0; ${memGet(i.size, "a", "v0", "v1")}`;
+    const A = addrOf(g, i);
+    load = `${A.setup} let v0 = 0, v1 = 0; ${memGet(i.size, A, "v0", "v1")}`;
   }
   return `{ ${load} X[${d}] = v0; X[${d + 1}] = v1; X[${d + 2}] = 0; X[${d + 3}] = 0; }`;
 }
@@ -192,7 +194,8 @@ function movdFromXmmTemplate(g: Gen, i: Insn): string | undefined {
     g.safe = true;
     return `{ const v0 = X[${b}], v1 = X[${b + 1}]; ${regSet(i.rm, i.size, "v0", "v1")} }`;
   }
-  return `{ const a = ${eaExpr(g, i)}; ${memSet(i.size, "a", `X[${b}]`, `X[${b + 1}]`)} }`;
+  const A = addrOf(g, i);
+  return `{ ${A.setup} ${memSet(i.size, A, `X[${b}]`, `X[${b + 1}]`)} }`;
 }
 
 // ---- bitwise and shuffles -----------------------------------------------------------------------
@@ -317,9 +320,8 @@ function cvtsi2sdTemplate(g: Gen, i: Insn): string {
     const [lo, hi] = regGet(i.rm, i.size === 8 ? 8 : 4);
     load = `const v0 = ${lo}, v1 = ${hi};`;
   } else {
-    load = `const a = ${eaExpr(g, i)}; let v0 = 0, v1 = 0; ${
-      memGet(i.size === 8 ? 8 : 4, "a", "v0", "v1")
-    }`;
+    const A = addrOf(g, i);
+    load = `${A.setup} let v0 = 0, v1 = 0; ${memGet(i.size === 8 ? 8 : 4, A, "v0", "v1")}`;
   }
   if (i.size !== 8) {
     g.safe = i.rm >= 0;

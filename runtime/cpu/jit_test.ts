@@ -7,6 +7,7 @@ import { Memory } from "../memory/memory.ts";
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from "../memory/vma.ts";
 import { getRflags } from "./flags.ts";
 import { translate } from "./jit.ts";
+import { addrFrom } from "./jit_gen.ts";
 import { DATA, DOUBLES, Encoder, KINDS, rng } from "./jit_testing.ts";
 import { CodeCache, run } from "./run.ts";
 import { Cpu, STOP_SLICE, STOP_SYSCALL } from "./state.ts";
@@ -142,6 +143,38 @@ function compareTiers(name: string, tiers: Tier[], count: number, make: (e: Enco
 
 Deno.test("translated blocks and regions match the interpreter on random straight code", () => {
   compareTiers("straight", ["block", "region"], 4000, (e) => straightCode(e, 1 + e.next() % 8));
+});
+
+Deno.test("address halves are the exact 64-bit sum, and sane exactly when the double is exact", () => {
+  const next = rng(0xadd);
+  const L = new Int32Array(16), H = new Int32Array(16);
+  const pool = [0, 1, -1, 0x7fff, 0x8000, -0x8000, -0x8001, 0x7fffffff, -0x80000000];
+  const word = () => (next() % 2 ? pool[next() % pool.length] : next() | 0);
+  const big = (r: number) => (BigInt(H[r]) << 32n) | BigInt(L[r] >>> 0);
+  for (let n = 0; n < 20000; n++) {
+    const base = next() % 3 ? 1 : -1, index = next() % 2 ? 2 : -1, scale = 1 << (next() % 4);
+    const disp = next() % 4 ? (next() | 0) % 4096 : next() % 2 ? word() : next() * 32768;
+    for (const r of [1, 2]) {
+      L[r] = word();
+      H[r] = word();
+    }
+    const A = addrFrom(base, index, scale, disp, "0");
+    const f = new Function("L", "H", `${A.setup} return [al, ah, ${A.sane || "true"}];`);
+    const [al, ah, sane] = f(L, H) as [number, number, boolean];
+    let want = BigInt(disp);
+    if (base >= 0) want += big(base);
+    if (index >= 0) want += big(index) * BigInt(scale);
+    const what = `base ${base} index ${index}*${scale} disp ${disp} L ${[...L]} H ${[...H]}`;
+    assert.equal(BigInt.asIntN(32, want), BigInt(al), what);
+    assert.equal(BigInt.asIntN(32, want >> 32n), BigInt(ah), what);
+    if (sane) {
+      // ea()'s double sum: exact, equal to the halves read as a signed 64-bit value.
+      let a = disp;
+      if (base >= 0) a += H[base] * 4294967296 + (L[base] >>> 0);
+      if (index >= 0) a += (H[index] * 4294967296 + (L[index] >>> 0)) * scale;
+      assert.equal(BigInt(a), BigInt.asIntN(64, want), what);
+    }
+  }
 });
 
 Deno.test("translated shifts and multiplies match the interpreter for every count and size", () => {

@@ -56,6 +56,13 @@ export class Encoder {
    * read-only page, or the end of the read-only page (crossing into unmapped memory). */
   mem(reg: number, align = 8): number[] {
     const r = (reg & 7) << 3;
+    if (this.chance(8)) {
+      // [rbx + index * scale + disp8] with an index register of any value (without REX.X: rax,
+      // rcx, rdx, rbp, rsi, rdi): mostly wild addresses, so faults and their addresses, and
+      // sometimes small values from the register pool.
+      const index = this.pick([0, 1, 2, 5, 6, 7]);
+      return [0x44 | r, ((this.next() % 4) << 6) | (index << 3) | 3, this.next() & 0x78];
+    }
     const roll = this.next() % 100;
     if (roll < 90) {
       let disp = (this.next() % 15) * 8;

@@ -28,7 +28,7 @@ const MIN_MEMBER_HITS = 10;
 /** Direct-mapped table in front of the block map (entries, a power of two). */
 const TABLE_SIZE = 4096;
 /** Successor addresses remembered per block for region formation. */
-const MAX_EXITS = 8;
+const MAX_EXITS = 16;
 
 /**
  * Executions of a block before it is translated to a JS function (jit.ts). SUPERVISOR_JIT=0

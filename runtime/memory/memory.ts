@@ -45,6 +45,9 @@ export interface MemorySnapshot {
   data: Uint8Array;
 }
 
+/** Integer TLB tag of an empty slot (see Memory.rTagHi). */
+const TAG_EMPTY = 0x7fffffff;
+
 /** Per-page entry bits, beside the frame index (entry = frame * 16 + bits). */
 const P_CODE = 8;
 
@@ -64,6 +67,13 @@ export class Memory {
   readonly rOff = new Float64Array(TLB_SIZE);
   readonly wTag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly wOff = new Float64Array(TLB_SIZE);
+  // The same tags as integers for translated code (runtime/cpu/jit_gen.ts), which works on 32-bit
+  // halves of addresses: the page number's bits above 32 (TAG_EMPTY when empty: no page has
+  // them) and its low 32 bits. Always updated together with rTag/wTag.
+  readonly rTagHi = new Int32Array(TLB_SIZE).fill(TAG_EMPTY);
+  readonly rTagLo = new Int32Array(TLB_SIZE);
+  readonly wTagHi = new Int32Array(TLB_SIZE).fill(TAG_EMPTY);
+  readonly wTagLo = new Int32Array(TLB_SIZE);
   /** Called when a page holding decoded code is written or unmapped. */
   onCodeWrite: (page: number) => void = () => {};
 
@@ -97,12 +107,24 @@ export class Memory {
   flushTlb(): void {
     this.rTag.fill(NaN);
     this.wTag.fill(NaN);
+    this.rTagHi.fill(TAG_EMPTY);
+    this.wTagHi.fill(TAG_EMPTY);
   }
 
   private dropFromTlb(page: number): void {
     const i = page & TLB_MASK;
-    if (this.rTag[i] === page) this.rTag[i] = NaN;
-    if (this.wTag[i] === page) this.wTag[i] = NaN;
+    if (this.rTag[i] === page) this.clearRead(i);
+    if (this.wTag[i] === page) this.clearWrite(i);
+  }
+
+  private clearRead(i: number): void {
+    this.rTag[i] = NaN;
+    this.rTagHi[i] = TAG_EMPTY;
+  }
+
+  private clearWrite(i: number): void {
+    this.wTag[i] = NaN;
+    this.wTagHi[i] = TAG_EMPTY;
   }
 
   // ---- translation (slow paths) ---------------------------------------------------------------
@@ -139,9 +161,13 @@ export class Memory {
       }
       this.wTag[i] = page;
       this.wOff[i] = frame;
+      this.wTagHi[i] = Math.floor(page / 4294967296);
+      this.wTagLo[i] = page | 0;
     } else if (access === PROT_READ) {
       this.rTag[i] = page;
       this.rOff[i] = frame;
+      this.rTagHi[i] = Math.floor(page / 4294967296);
+      this.rTagLo[i] = page | 0;
     }
     return frame;
   }
@@ -154,7 +180,7 @@ export class Memory {
     if (!(entry & P_CODE)) {
       this.pages.set(page, entry | P_CODE);
       const i = page & TLB_MASK;
-      if (this.wTag[i] === page) this.wTag[i] = NaN;
+      if (this.wTag[i] === page) this.clearWrite(i);
     }
     return frame;
   }
