@@ -112,7 +112,7 @@ export function translateRegion(blocks: Translatable[]): BlockFn {
 return function region(c, budget) {
   const L = c.lo, H = c.hi, M = c.mem, X = c.xmm32, XF = c.xmmF64;
   const RT = M.rTag, RO = M.rOff, WT = M.wTag, WO = M.wOff, DV = M.view, U8 = M.bytes;
-  const RH = M.rTagHi, RL = M.rTagLo, WH = M.wTagHi, WL = M.wTagLo;
+  const RH = M.rTagHi, RL = M.rTagLo, RI = M.rOffI, WH = M.wTagHi, WL = M.wTagLo, WI = M.wOffI;
   let rip = c.rip, j = 0, k = 0, n = 0, blocks = 0;
   let a0 = 0, a1 = 0, b0 = 0, b1 = 0, r0 = 0, r1 = 0, t = 0, cf = 0, of = 0;
   try {

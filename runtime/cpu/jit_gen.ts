@@ -3,7 +3,7 @@
 // condition expressions, and the per-translation state (Gen).
 //
 // Generated code sees these locals: c (the Cpu), L/H (c.lo/c.hi), M (c.mem), X/XF (c.xmm32/
-// c.xmmF64), the memory's TLB arrays RT/RH/RL/RO (read) and WT/WH/WL/WO (write) with its frames
+// c.xmmF64), the memory's TLB arrays RT/RH/RL/RO/RI (read) and WT/WH/WL/WO/WI (write), its frames
 // as DV (a DataView) and U8, rip (the next guest rip), k (index of the instruction that may fault), and
 // the scratch a0 a1 b0 b1 r0 r1 t cf of. Every helper function the templates call is listed in
 // jit.ts's helper table.
@@ -229,7 +229,9 @@ export function addrOf(g: Gen, i: Insn): Addr {
  * double address). A's setup must already be emitted.
  */
 export function access(A: Addr, size: number, write: boolean, fast: string, slow: string): string {
-  const [th, tl, tf, off] = write ? ["WH", "WL", "WT", "WO"] : ["RH", "RL", "RT", "RO"];
+  const [th, tl, tf, off, offI] = write
+    ? ["WH", "WL", "WT", "WO", "WI"]
+    : ["RH", "RL", "RT", "RO", "RI"];
   if (!A.halves) {
     return `{ const p = Math.floor(a * 0.000244140625), s = p & 511, o = a & 4095; ` +
       `if (${tf}[s] === p && o <= ${4096 - size}) { const x = ${off}[s] + o; ${fast} } ` +
@@ -238,7 +240,7 @@ export function access(A: Addr, size: number, write: boolean, fast: string, slow
   const sane = A.sane ? ` && ${A.sane}` : "";
   return `{ const s = (al >>> 12) & 511, o = al & 4095; ` +
     `if (${th}[s] === (ah >> 12) && ${tl}[s] === ((ah << 20) | (al >>> 12)) && ` +
-    `o <= ${4096 - size}${sane}) { const x = ${off}[s] + o; ${fast} } ` +
+    `o <= ${4096 - size}${sane}) { const x = ${offI}[s] + o; ${fast} } ` +
     `else { const a = ${A.slow}; ${slow} } }`;
 }
 

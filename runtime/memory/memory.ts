@@ -67,13 +67,16 @@ export class Memory {
   readonly rOff = new Float64Array(TLB_SIZE);
   readonly wTag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly wOff = new Float64Array(TLB_SIZE);
-  // The same tags as integers for translated code (runtime/cpu/jit_gen.ts), which works on 32-bit
-  // halves of addresses: the page number's bits above 32 (TAG_EMPTY when empty: no page has
-  // them) and its low 32 bits. Always updated together with rTag/wTag.
+  // The same TLBs with integers for translated code (runtime/cpu/jit_gen.ts), which works on
+  // 32-bit halves of addresses: the page number's bits above 32 (TAG_EMPTY when empty: no page
+  // has them), its low 32 bits, and the frame offset. Updated together with rTag/wTag; a frame
+  // at 2^31 or beyond is left out (translated code then takes the accessors).
   readonly rTagHi = new Int32Array(TLB_SIZE).fill(TAG_EMPTY);
   readonly rTagLo = new Int32Array(TLB_SIZE);
+  readonly rOffI = new Int32Array(TLB_SIZE);
   readonly wTagHi = new Int32Array(TLB_SIZE).fill(TAG_EMPTY);
   readonly wTagLo = new Int32Array(TLB_SIZE);
+  readonly wOffI = new Int32Array(TLB_SIZE);
   /** Called when a page holding decoded code is written or unmapped. */
   onCodeWrite: (page: number) => void = () => {};
 
@@ -161,13 +164,15 @@ export class Memory {
       }
       this.wTag[i] = page;
       this.wOff[i] = frame;
-      this.wTagHi[i] = Math.floor(page / 4294967296);
+      this.wTagHi[i] = frame < 2147483648 ? Math.floor(page / 4294967296) : TAG_EMPTY;
       this.wTagLo[i] = page | 0;
+      this.wOffI[i] = frame;
     } else if (access === PROT_READ) {
       this.rTag[i] = page;
       this.rOff[i] = frame;
-      this.rTagHi[i] = Math.floor(page / 4294967296);
+      this.rTagHi[i] = frame < 2147483648 ? Math.floor(page / 4294967296) : TAG_EMPTY;
       this.rTagLo[i] = page | 0;
+      this.rOffI[i] = frame;
     }
     return frame;
   }
