@@ -186,32 +186,34 @@ export function addrFrom(
   const sane: string[] = [];
   const lows: string[] = [], highs: string[] = [];
   if (base >= 0) {
-    lows.push(`(L[${base}] >>> 0)`);
+    lows.push(`L[${base}]`);
     highs.push(`H[${base}]`);
     sane.push(saneReg(base));
   }
   if (index >= 0) {
     const k = Math.log2(scale);
-    lows.push(k === 0 ? `(L[${index}] >>> 0)` : `((L[${index}] << ${k}) >>> 0)`);
+    lows.push(k === 0 ? `L[${index}]` : `(L[${index}] << ${k})`);
     highs.push(k === 0 ? `H[${index}]` : `((H[${index}] << ${k}) | (L[${index}] >>> ${32 - k}))`);
     sane.push(saneReg(index));
   }
   if (lows.length === 0) {
     return { halves: true, setup: `const al = ${d0 | 0}, ah = ${d1};`, sane: "", slow };
   }
-  if (d0 !== 0) lows.push(String(d0));
+  if (d0 !== 0) lows.push(String(d0 | 0));
   if (d1 !== 0) highs.push(String(d1));
-  // The low sum is below 3 * 2^32: exact, and its carry is 0, 1 or 2.
-  const carry = lows.length === 1
-    ? ""
-    : lows.length === 2
-    ? " + (u >= 4294967296 ? 1 : 0)"
-    : " + (u >= 8589934592 ? 2 : u >= 4294967296 ? 1 : 0)";
+  // Low halves added in int32 one at a time; a sum below an addend (unsigned) carried.
+  const decls: string[] = [], carries: string[] = [];
+  let acc = lows[0];
+  for (let n = 1; n < lows.length; n++) {
+    const name = n === lows.length - 1 ? "al" : `w${n}`;
+    decls.push(`const ${name} = (${acc} + ${lows[n]}) | 0;`);
+    carries.push(`((${name} >>> 0) < (${lows[n]} >>> 0) ? 1 : 0)`);
+    acc = name;
+  }
+  if (lows.length === 1) decls.push(`const al = ${acc};`);
   return {
     halves: true,
-    setup: `const u = ${lows.join(" + ")}; const al = u | 0, ah = (${
-      highs.join(" + ")
-    }${carry}) | 0;`,
+    setup: `${decls.join(" ")} const ah = (${[...highs, ...carries].join(" + ")}) | 0;`,
     sane: sane.join(" && "),
     slow,
   };
@@ -326,14 +328,14 @@ export function aluCode(g: Gen, op: number, size: number): string | undefined {
     case 0: // ADD
       kind = F_ADD;
       code = size === 8
-        ? `t = (a0 >>> 0) + (b0 >>> 0); r0 = t | 0; r1 = (a1 + b1 + (t >= 4294967296 ? 1 : 0)) | 0;`
+        ? `r0 = (a0 + b0) | 0; r1 = (a1 + b1 + ((r0 >>> 0) < (a0 >>> 0) ? 1 : 0)) | 0;`
         : `r0 = (a0 + b0) | 0; r1 = 0;`;
       break;
     case 5: // SUB
     case 7: // CMP
       kind = F_SUB;
       code = size === 8
-        ? `t = (a0 >>> 0) - (b0 >>> 0); r0 = t | 0; r1 = (a1 - b1 - (t < 0 ? 1 : 0)) | 0;`
+        ? `r0 = (a0 - b0) | 0; r1 = (a1 - b1 - ((a0 >>> 0) < (b0 >>> 0) ? 1 : 0)) | 0;`
         : `r0 = (a0 - b0) | 0; r1 = 0;`;
       break;
     case 1:

@@ -127,19 +127,18 @@ function movRITemplate(g: Gen, i: Insn): string {
 function leaTemplate(g: Gen, i: Insn): string | undefined {
   if (i.size !== 8 && i.size !== 4) return undefined;
   g.neutral = g.safe = true;
-  // Exact on 32-bit halves, as ops/mov.ts lea (values beyond 2^53 are common).
+  // Exact on 32-bit halves, as ops/mov.ts lea (values beyond 2^53 are common), in int32: a sum
+  // below its addend (unsigned) carried.
   const d = i.disp, d0 = d | 0, d1 = ((d - (d0 >>> 0)) / 4294967296) | 0;
-  let code = `{ let lo = ${d0}, hi = ${d1};`;
-  if (i.base >= 0) {
-    code += ` t = (lo >>> 0) + (L[${i.base}] >>> 0); lo = t | 0;` +
-      ` hi = (hi + H[${i.base}] + (t >= 4294967296 ? 1 : 0)) | 0;`;
-  }
+  let code = `{ let lo = ${d0}, hi = ${d1}, nl = 0;`;
+  const add = (x0: string, x1: string) =>
+    ` nl = (lo + ${x0}) | 0; hi = (hi + ${x1} + ((nl >>> 0) < (lo >>> 0) ? 1 : 0)) | 0; lo = nl;`;
+  if (i.base >= 0) code += add(`L[${i.base}]`, `H[${i.base}]`);
   if (i.index >= 0) {
     const x = i.index, s = Math.log2(i.scale);
     const x0 = s === 0 ? `L[${x}]` : `(L[${x}] << ${s})`;
     const x1 = s === 0 ? `H[${x}]` : `((H[${x}] << ${s}) | (L[${x}] >>> ${32 - s}))`;
-    code += ` t = (lo >>> 0) + (${x0} >>> 0); lo = t | 0;` +
-      ` hi = (hi + ${x1} + (t >= 4294967296 ? 1 : 0)) | 0;`;
+    code += add(x0, x1);
   }
   const hi = i.size === 8 && i.asize === 8 ? "hi" : "0";
   return `${code} L[${i.reg}] = lo; H[${i.reg}] = ${hi}; }`;
@@ -456,6 +455,11 @@ function imulGEITemplate(g: Gen, i: Insn): string {
 
 const SP = "H[4] * 4294967296 + (L[4] >>> 0)";
 
+/** A branch target from 64-bit halves: a small integer when it fits, which keeps the region's
+ * switch on integers. */
+const RIP = (lo: string, hi: string) =>
+  `(${hi} === 0 && ${lo} >= 0 ? ${lo} : ${hi} * 4294967296 + (${lo} >>> 0))`;
+
 function pushRTemplate(g: Gen, i: Insn): string | undefined {
   if (i.size !== 8) return undefined;
   g.neutral = true;
@@ -505,20 +509,18 @@ function callRelTemplate(g: Gen, i: Insn): string {
 function retTemplate(g: Gen, i: Insn): string {
   g.neutral = g.setsRip = true;
   const adjust = i.imm ? ` c.setReg(4, ${SP} + ${i.imm});` : "";
-  return `{ let q0 = 0, q1 = 0; ${
-    popCode("q0", "q1")
-  } rip = q1 * 4294967296 + (q0 >>> 0);${adjust} }`;
+  return `{ let q0 = 0, q1 = 0; ${popCode("q0", "q1")} rip = ${RIP("q0", "q1")};${adjust} }`;
 }
 
 function jmpETemplate(g: Gen, i: Insn): string {
   g.neutral = g.setsRip = true;
-  return `{ ${loadE(g, i, 8, i.rm)} rip = v1 * 4294967296 + (v0 >>> 0); }`;
+  return `{ ${loadE(g, i, 8, i.rm)} rip = ${RIP("v0", "v1")}; }`;
 }
 
 function callETemplate(g: Gen, i: Insn): string {
   g.neutral = g.setsRip = true;
   g.safe = false;
-  return `{ ${loadE(g, i, 8, i.rm)} const target = v1 * 4294967296 + (v0 >>> 0); ` +
+  return `{ ${loadE(g, i, 8, i.rm)} const target = ${RIP("v0", "v1")}; ` +
     `${pushCode(String(i.next | 0), String((i.next / 4294967296) | 0))} rip = target; }`;
 }
 
