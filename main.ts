@@ -6,6 +6,7 @@ import { LoadError } from "./mod.ts";
 import { findProgram } from "./runtime/kernel/start.ts";
 import { guestHostMain } from "./runtime/host/guest_host.ts";
 import { Supervisor } from "./runtime/host/supervisor.ts";
+import { saveTerminal } from "./runtime/kernel/host_tty.ts";
 import { callControl, checkName, serveControl } from "./checkpoint/control.ts";
 import { checkpointTree } from "./checkpoint/coordinator.ts";
 import { restoreTree } from "./checkpoint/restore.ts";
@@ -172,6 +173,7 @@ async function runJob(o: RunOptions): Promise<number> {
   const envp = [...o.env].map(([k, v]) => `${k}=${v}`);
   const program = findProgram(o.program, envp, o.root ?? "/");
   const started = performance.now();
+  const restoreTerminal = saveTerminal();
   const supervisor = await Supervisor.start({ poolSize: o.pool });
   const stopSignals = supervisor.handleHostSignals();
   let control: { close(): void } | undefined;
@@ -218,6 +220,7 @@ async function runJob(o: RunOptions): Promise<number> {
     control?.close();
     stopSignals();
     await supervisor.close();
+    restoreTerminal();
   }
 }
 
@@ -280,8 +283,9 @@ async function commandRestore(argv: string[]): Promise<number> {
     return 0;
   }
   if (argv.length !== 1) throw new UsageError("usage: supervisor restore DIR");
+  const restoreTerminal = saveTerminal();
   try {
-    const exit = await restoreTree(argv[0].replace(/\/+$/, "") || "/");
+    const exit = await restoreTree(argv[0].replace(/\/+$/, "") || "/").finally(restoreTerminal);
     return exit.signal !== undefined ? 128 + exit.signal : exit.code ?? 0;
   } catch (e) {
     console.error(`supervisor: restore: ${(e as Error).message}`);

@@ -13,14 +13,19 @@ import { buildMpGuest, MP_TOOLCHAINS } from "./build_mp.ts";
 import { assertSameOutcome, describeStatus } from "./differential.ts";
 import { runNative, type RunResult, runSupervisor } from "./supervisor.ts";
 
-export type MpGroup = "pipes" | "wait" | "signals" | "exec";
+export type MpGroup = "pipes" | "wait" | "signals" | "exec" | "terminal";
 
 export interface MpGuestSpec {
   name: string;
   group: MpGroup;
   /** The exit status a native run must have (128+N for death by signal N). */
   status: number;
+  /** Runs in a pseudo-terminal set up by this shell command (RunOptions.terminal). */
+  terminal?: string;
 }
+
+/** A terminal whose settings are not a new terminal's, so copies of the defaults cannot pass. */
+export const TERMINAL_SETUP = "stty -icanon erase ^H cols 123 rows 45";
 
 // deno-fmt-ignore
 export const MP_GUESTS: readonly MpGuestSpec[] = [
@@ -48,6 +53,8 @@ export const MP_GUESTS: readonly MpGuestSpec[] = [
   { name: "exec_errors",     group: "exec",    status: 0 },
   { name: "pipe_cloexec",    group: "exec",    status: 0 },
   { name: "dup2_exec",       group: "exec",    status: 0 },
+  // the terminal, with settings that differ from a new terminal's
+  { name: "terminal",        group: "terminal", status: 0, terminal: TERMINAL_SETUP },
 ];
 
 /** Bound on one run, native or supervised. */
@@ -69,7 +76,8 @@ export function defineMpGuestTests(group: MpGroup): void {
         sanitizeResources: false,
         fn: async () => {
           const binary = await buildMpGuest(guest.name, toolchain);
-          const native = await bounded(runNative(binary, { timeoutMs: TIMEOUT_MS }), "native");
+          const options = { timeoutMs: TIMEOUT_MS, terminal: guest.terminal };
+          const native = await bounded(runNative(binary, options), "native");
           assert.equal(
             native.status,
             guest.status,
@@ -77,7 +85,7 @@ export function defineMpGuestTests(group: MpGroup): void {
               `the guest program itself misbehaves\n${new TextDecoder().decode(native.stderr)}`,
           );
           const supervised = await bounded(
-            runSupervisor(binary, { timeoutMs: TIMEOUT_MS }),
+            runSupervisor(binary, options),
             "supervised",
           );
           assertSameOutcome(native, supervised);

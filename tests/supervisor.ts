@@ -32,6 +32,11 @@ export interface RunOptions {
   cwd?: string;
   /** Kill the run and throw after this many milliseconds; defaults to DEFAULT_TIMEOUT_MS. */
   timeoutMs?: number;
+  /**
+   * Run in a new pseudo-terminal (util-linux `script`) as stdin, stdout and stderr, after this
+   * shell command has set it up (e.g. "stty cols 100"); stdout is then all the terminal showed.
+   */
+  terminal?: string;
 }
 
 export interface SupervisorRunOptions extends RunOptions {
@@ -114,6 +119,7 @@ export function runSupervisor(
     Deno.execPath(),
     "run",
     "-A",
+    "--quiet",
     `${REPO_ROOT}/main.ts`,
     "run",
     "--clear-env",
@@ -127,7 +133,7 @@ export function runSupervisor(
 }
 
 async function run(
-  command: string[],
+  program: string[],
   env: Readonly<Record<string, string>>,
   clearEnv: boolean,
   options: RunOptions,
@@ -136,13 +142,16 @@ async function run(
   const stdinBytes = typeof options.stdin === "string"
     ? new TextEncoder().encode(options.stdin)
     : options.stdin;
+  const command = options.terminal === undefined ? program : inTerminal(program, options.terminal);
   const started = performance.now();
   const child = new Deno.Command(command[0], {
     args: command.slice(1),
     env: { ...env },
     clearEnv,
     cwd: options.cwd ?? REPO_ROOT,
-    stdin: stdinBytes ? "piped" : "null",
+    // A terminal's input stays open (no data, no EOF) until the program is done: `script` would
+    // type an EOF character into the terminal when its own stdin ends.
+    stdin: stdinBytes || options.terminal !== undefined ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",
     // Its own process group, so a timeout can kill everything it started.
@@ -160,6 +169,7 @@ async function run(
   try {
     const feeding = stdinBytes ? feed(child.stdin, stdinBytes) : Promise.resolve();
     const [output] = await Promise.all([child.output(), feeding]);
+    if (!stdinBytes && options.terminal !== undefined) await child.stdin.close().catch(() => {});
     if (timedOut) {
       throw new TimeoutError(
         `Timed out after ${timeoutMs / 1000} s (killed): ${command.join(" ")}`,
@@ -176,6 +186,12 @@ async function run(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** COMMAND run by util-linux `script` in a new pseudo-terminal, after the shell command SETUP. */
+function inTerminal(command: string[], setup: string): string[] {
+  const quoted = command.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
+  return ["script", "--quiet", "--return", "--command", `${setup}; exec ${quoted}`, "/dev/null"];
 }
 
 async function feed(stream: WritableStream<Uint8Array>, bytes: Uint8Array): Promise<void> {

@@ -32,7 +32,14 @@ export function hostCommand(): { command: string; args: string[] } {
   if (isDeno && MAIN_MODULE.protocol === "file:") {
     return {
       command: exe,
-      args: ["run", "-A", `--v8-flags=${GUEST_V8_FLAGS}`, fileURLToPath(MAIN_MODULE), "__guest"],
+      args: [
+        "run",
+        "-A",
+        "--quiet", // no progress lines from Deno on the terminal the guests share
+        `--v8-flags=${GUEST_V8_FLAGS}`,
+        fileURLToPath(MAIN_MODULE),
+        "__guest",
+      ],
     };
   }
   return { command: exe, args: ["__guest"] };

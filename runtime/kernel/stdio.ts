@@ -27,6 +27,7 @@ import {
   syntheticStat,
 } from "./files.ts";
 import { hostErrno } from "./host_errno.ts";
+import { controllingTty, hostTty } from "./host_tty.ts";
 import { hostFileStat } from "./host_file.ts";
 import type { Process } from "./process.ts";
 import { terminal, terminalIoctl } from "./termios.ts";
@@ -242,7 +243,7 @@ export class StdioFile extends OpenFile {
 
   override ioctl(p: Process, request: number, arg: number): number {
     if (this.isTerminal()) {
-      const r = terminalIoctl(p, request, arg, () => hostStdin.flush());
+      const r = terminalIoctl(p, request, arg, () => hostStdin.flush(), hostTty(this.hostFd));
       if (r !== undefined) return r;
     }
     return super.ioctl(p, request, arg) as number;
@@ -321,7 +322,7 @@ export class TtyFile extends OpenFile {
   }
 
   override ioctl(p: Process, request: number, arg: number): number {
-    return terminalIoctl(p, request, arg, () => hostStdin.flush()) ?? -ENOTTY;
+    return terminalIoctl(p, request, arg, () => hostStdin.flush(), controllingTty()) ?? -ENOTTY;
   }
 
   override readable(): number {

@@ -1,11 +1,14 @@
-// The controlling terminal's line discipline settings, as terminal ioctls see them. Deno cannot
-// read the host's termios, so the guest starts from the kernel's defaults for a new terminal
-// (tty_std_termios) and we keep what it sets; clearing ICANON or ECHO puts the host terminal in
-// raw mode (cbreak when ISIG stays on), and what raw mode stops doing that the guest still wants
-// (whole lines, CR to NL, echo) is done here; setting both again restores cooked mode. One state
-// per host: every descriptor of the terminal (fds 0-2, /dev/tty) shares it.
+// The controlling terminal's line discipline settings, as terminal ioctls see them. Where the host
+// terminal can be reached through the C library (host_tty.ts), TCGETS/TCSETS and the window size
+// go to it: the guest reads and sets the real terminal. Elsewhere the guest starts from the
+// kernel's defaults for a new terminal (tty_std_termios) and we keep what it sets; clearing ICANON
+// or ECHO puts the host terminal in raw mode (cbreak when ISIG stays on), and what raw mode stops
+// doing that the guest still wants (whole lines, CR to NL, echo) is done here; setting both again
+// restores cooked mode. One emulated state per host: every descriptor of the terminal (fds 0-2,
+// /dev/tty) shares it.
 
 import { EINVAL, ENOTTY } from "./errno.ts";
+import type { HostTty } from "./host_tty.ts";
 import type { Process } from "./process.ts";
 
 export const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404;
@@ -137,17 +140,58 @@ class TerminalState {
 
 export const terminal = new TerminalState();
 
+/** Bytes of the argument of the terminal ioctls the host terminal serves itself. */
+const HOST_ARG_SIZE = new Map([
+  [TCGETS, -TERMIOS_SIZE],
+  [TCGETS2, -TERMIOS2_SIZE],
+  [TIOCGWINSZ, -8],
+  [TCSETS, TERMIOS_SIZE],
+  [TCSETSW, TERMIOS_SIZE],
+  [TCSETSF, TERMIOS_SIZE],
+  [TCSETS2, TERMIOS2_SIZE],
+  [TCSETSW2, TERMIOS2_SIZE],
+  [TCSETSF2, TERMIOS2_SIZE],
+  [TIOCSWINSZ, 8],
+]); // negative: the host writes the argument (a get), positive: it reads it (a set)
+
+/** A termios or window-size request done on the real terminal; undefined for the others. */
+function hostIoctl(
+  p: Process,
+  tty: HostTty,
+  request: number,
+  arg: number,
+  flushInput: () => void,
+): number | undefined {
+  const size = HOST_ARG_SIZE.get(request);
+  if (size === undefined) return undefined;
+  if (size < 0) {
+    const out = new Uint8Array(-size);
+    const r = tty.ioctl(request, out);
+    if (r === 0) p.mem.write(arg, out);
+    return r;
+  }
+  const r = tty.ioctl(request, p.mem.read(arg, size));
+  if (r === 0 && (request === TCSETSF || request === TCSETSF2)) flushInput();
+  return r;
+}
+
 /**
- * Serves a terminal ioctl on a descriptor of the host terminal. `flushInput` discards unread
- * input (TCSETSF, TCFLSH). Returns undefined for requests that are not terminal ioctls.
+ * Serves a terminal ioctl on a descriptor of the host terminal: on the real terminal `tty` when
+ * there is one (termios and window size), else on the emulated state. `flushInput` discards
+ * unread input (TCSETSF, TCFLSH). Returns undefined for requests that are not terminal ioctls.
  */
 export function terminalIoctl(
   p: Process,
   request: number,
   arg: number,
   flushInput: () => void,
+  tty?: HostTty,
 ): number | undefined {
   const t = terminal;
+  if (tty !== undefined) {
+    const r = hostIoctl(p, tty, request, arg, flushInput);
+    if (r !== undefined) return r;
+  }
   switch (request) {
     case TCGETS:
       p.mem.write(arg, t.termios.subarray(0, TERMIOS_SIZE));
