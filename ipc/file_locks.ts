@@ -3,16 +3,18 @@
 // libos_ipc_fs_lock.c and libos_fs_lock.c).
 //
 // Owns: the leader's lock table. Invariants:
-// - POSIX locks belong to a pid and cover byte ranges [start, end] (end LOCK_END: to end of file);
-//   one pid's locks on a file never overlap, and touching locks of one type are merged, so a new
-//   lock or unlock splits and merges exactly as fcntl does;
+// - POSIX locks cover byte ranges [start, end] (end LOCK_END: to end of file) and belong to a
+//   pid (handleId 0: fcntl F_SETLK) or to an open file description (handleId: F_OFD_SETLK); the
+//   two kinds conflict with each other; one owner's locks on a file never overlap, and touching
+//   locks of one type are merged, so a new lock or unlock splits and merges exactly as fcntl does;
 // - flock locks belong to an open file description (handleId) and cover the whole file; changing
 //   a flock's type drops the old lock first, as Linux does;
 // - the two families never conflict with each other;
 // - a blocked request waits in a FIFO queue; after every change the queue is scanned from the
 //   front, so waiters are granted in arrival order; a POSIX wait that would close a cycle of
 //   waiting owners fails with -EDEADLK instead;
-// - when a process dies (clearVmid) or exits (clearPid), its locks go and its waits end (-EINTR).
+// - when a process dies (clearVmid) or exits (clearPid), its locks go and its waits end (-EINTR);
+//   locks of an open file description go when its last descriptor anywhere closes (clearHandle).
 // Waits are not in the snapshot: a blocked F_SETLKW is restarted by its process after restore.
 import { Code, Errno } from "./codes.ts";
 import { PID_MAX } from "./id_ranges.ts";
@@ -63,8 +65,10 @@ interface Waiter {
   resolve(result: number): void;
 }
 
+/** Same owner: the description for flock and OFD locks, the process for other POSIX locks. */
 const sameOwner = (a: LockRequest, b: LockRequest) =>
-  a.family === LockFamily.Posix ? a.pid === b.pid : a.handleId === b.handleId;
+  a.handleId === b.handleId &&
+  (a.family === LockFamily.Flock || a.handleId !== 0 || a.pid === b.pid);
 
 const overlaps = (a: LockRequest, b: LockRequest) => a.start <= b.end && b.start <= a.end;
 
@@ -103,7 +107,8 @@ export class FileLockTable {
       return 0;
     }
     if (!wait) return -Errno.EAGAIN;
-    if (request.family === LockFamily.Posix && this.#wouldDeadlock(request.pid, blockers)) {
+    const processOwned = request.family === LockFamily.Posix && request.handleId === 0;
+    if (processOwned && this.#wouldDeadlock(request.pid, blockers)) {
       return -Errno.EDEADLK;
     }
     return new Promise((resolve) => this.#waiters.push({ path, request, vmid, resolve }));
@@ -123,9 +128,20 @@ export class FileLockTable {
     );
   }
 
-  /** Drops every lock and wait of process `pid` (it exited). */
+  /**
+   * Process `pid` exited: its waits end and its own POSIX locks go (flock and OFD locks belong to
+   * descriptions, which other processes may still hold: see clearHandle).
+   */
   clearPid(pid: number): void {
-    this.#clear((owner) => owner.pid === pid);
+    this.#endWaits((waiter) => waiter.request.pid === pid);
+    this.#clear((owner) =>
+      owner.pid === pid && owner.family === LockFamily.Posix && owner.handleId === 0
+    );
+  }
+
+  /** The last descriptor of description `handleId` closed: its flock and OFD locks go. */
+  clearHandle(handleId: number): void {
+    if (handleId !== 0) this.#clear((owner) => owner.handleId === handleId);
   }
 
   /** Drops every lock and wait taken through process `vmid` (its host process is gone). */
@@ -221,15 +237,19 @@ export class FileLockTable {
   /** True if `pid` waiting on `blockers` would wait, through other waiters, on itself. */
   #wouldDeadlock(pid: number, blockers: FileLock[]): boolean {
     const seen = new Set<number>();
-    const owners = blockers.map((lock) => lock.pid);
+    const processOwned = (lock: FileLock) => lock.handleId === 0;
+    const owners = blockers.filter(processOwned).map((lock) => lock.pid);
     while (owners.length > 0) {
       const owner = owners.pop()!;
       if (owner === pid) return true;
       if (seen.has(owner)) continue;
       seen.add(owner);
       for (const waiter of this.#waiters) {
-        if (waiter.request.family !== LockFamily.Posix || waiter.request.pid !== owner) continue;
-        for (const lock of this.#conflicts(waiter.path, waiter.request)) owners.push(lock.pid);
+        const { family, pid, handleId } = waiter.request;
+        if (family !== LockFamily.Posix || handleId !== 0 || pid !== owner) continue;
+        for (const lock of this.#conflicts(waiter.path, waiter.request)) {
+          if (processOwned(lock)) owners.push(lock.pid);
+        }
       }
     }
     return false;

@@ -199,3 +199,29 @@ Deno.test("snapshot() and restore() carry held locks", () => {
   assert.deepEqual(copy.snapshot(), table.snapshot());
   assert.equal(copy.set(F, posix(12, LockType.Read, 5, 5), 4, false), -Errno.EAGAIN);
 });
+
+Deno.test("OFD locks belong to their description: they conflict with the process's own POSIX locks and outlive its exit", async () => {
+  const table = new FileLockTable();
+  const ofd = (pid: number, handleId: number, type: LockType, start: number, end: number) => ({
+    ...posix(pid, type, start, end),
+    handleId,
+  });
+  assert.equal(table.set(F, posix(10, LockType.Write, 0, 9), 2, false), 0);
+  assert.equal(
+    table.set(F, ofd(10, 100, LockType.Write, 5, 5), 2, false),
+    -Errno.EAGAIN,
+    "an OFD lock conflicts with a POSIX lock of the same process",
+  );
+  assert.equal(table.set(F, ofd(10, 100, LockType.Write, 20, 29), 2, false), 0);
+  assert.equal(
+    table.set(F, ofd(11, 100, LockType.Write, 25, 39), 3, false),
+    0,
+    "another process sharing the description (fork) is the same owner",
+  );
+  table.clearPid(10);
+  assert.deepEqual(rows(table), [[11, "Write", 20, 39]], "the merged OFD lock outlives pid 10");
+  table.set(F, flock(11, 100, LockType.Write), 3, false);
+  table.clearHandle(100);
+  assert.deepEqual(rows(table), [], "closing the description drops its OFD and flock locks");
+  await Promise.resolve();
+});

@@ -13,7 +13,7 @@ import { buildMpGuest, MP_TOOLCHAINS } from "./build_mp.ts";
 import { assertSameOutcome, describeStatus } from "./differential.ts";
 import { runNative, type RunResult, runSupervisor } from "./supervisor.ts";
 
-export type MpGroup = "pipes" | "wait" | "signals" | "exec" | "terminal";
+export type MpGroup = "pipes" | "wait" | "signals" | "exec" | "shared";
 
 export interface MpGuestSpec {
   name: string;
@@ -53,8 +53,9 @@ export const MP_GUESTS: readonly MpGuestSpec[] = [
   { name: "exec_errors",     group: "exec",    status: 0 },
   { name: "pipe_cloexec",    group: "exec",    status: 0 },
   { name: "dup2_exec",       group: "exec",    status: 0 },
-  // the terminal, with settings that differ from a new terminal's
-  { name: "terminal",        group: "terminal", status: 0, terminal: TERMINAL_SETUP },
+  // what processes share besides pipes: file locks, the terminal (its settings not a new one's)
+  { name: "file_locks",      group: "shared",  status: 0 },
+  { name: "terminal",        group: "shared",  status: 0, terminal: TERMINAL_SETUP },
 ];
 
 /** Bound on one run, native or supervised. */

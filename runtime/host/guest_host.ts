@@ -145,16 +145,19 @@ export class GuestHost {
     }
     const snap = snapshotProcess(p);
     snap.cpu.lo[0] = snap.cpu.hi[0] = 0; // the child's fork() returns 0
+    snap.posixLocks = []; // a process's own record locks are not inherited
     const pipes: PipeRef[] = [];
+    const lockHandles: number[] = [];
     const seen = new Set<unknown>();
     for (const { file } of p.fds.entries.values()) {
       if (seen.has(file)) continue;
       seen.add(file);
       if (file instanceof PipeEnd) pipes.push({ id: file.pipe.id, end: file.end });
+      if (file.lockHandle !== 0) lockHandles.push(file.lockHandle);
     }
     let child: { pid: number; vmid: number };
     try {
-      child = await this.ask({ op: "fork", pid: p.pid, pipes }) as typeof child;
+      child = await this.ask({ op: "fork", pid: p.pid, pipes, lockHandles }) as typeof child;
     } catch {
       return -EAGAIN;
     }

@@ -38,6 +38,9 @@ export interface SupervisorSnapshot {
   rootExit?: ExitInfo;
   vforkSent: number[];
   leader: LeaderSnapshot;
+  /** Open file descriptions with flock/OFD locks: handle -> VMIDs of the processes holding it. */
+  lockHolders?: [number, number[]][];
+  nextLockHandle?: number;
 }
 
 /** The program the root guest host runs. */
@@ -69,6 +72,9 @@ export class Supervisor {
   /** Offsets of regular-file descriptions shared across processes (fork), by id. */
   readonly offsets = new Map<number, number>();
   private nextOffset = 1;
+  /** Descriptions that have taken flock or OFD locks: handle -> VMIDs of processes holding it. */
+  private readonly lockHolders = new Map<number, Set<number>>();
+  private nextLockHandle = 1;
   private readonly idle: Host[] = [];
   private readonly hosts = new Map<number, Host>();
   private rootPid = 0;
@@ -210,6 +216,8 @@ export class Supervisor {
       rootExit: this.rootExit,
       vforkSent: [...this.vforkSent],
       leader: this.leader.services.snapshot(),
+      lockHolders: [...this.lockHolders].map(([handle, vmids]) => [handle, [...vmids]]),
+      nextLockHandle: this.nextLockHandle,
     };
   }
 
@@ -231,6 +239,8 @@ export class Supervisor {
     this.rootPid = s.rootPid;
     this.rootExit = s.rootExit;
     for (const pid of s.vforkSent) this.vforkSent.add(pid);
+    for (const [handle, vmids] of s.lockHolders ?? []) this.lockHolders.set(handle, new Set(vmids));
+    this.nextLockHandle = s.nextLockHandle ?? 1;
     const running = this.members();
     if (running.length > 1) this.forked = true;
     const hosts = running.map((e) => this.spawnHost(e.vmid));
@@ -308,6 +318,8 @@ export class Supervisor {
   private processExited(pid: number, exit: ExitInfo): void {
     const e = this.procs.get(pid);
     if (!e || e.state !== "running") return;
+    this.leader.services.locks.clearPid(pid);
+    for (const handle of [...this.lockHolders.keys()]) this.dropLockHandle(handle, e.vmid);
     const orphans = this.procs.exited(pid, exit);
     if (pid === this.rootPid) this.rootExit = exit;
     for (const orphan of orphans) {
@@ -356,7 +368,11 @@ export class Supervisor {
   }
 
   // Used by OPS.
-  async forkHost(parentPid: number, pipes: PipeRef[]): Promise<{ pid: number; vmid: number }> {
+  async forkHost(
+    parentPid: number,
+    pipes: PipeRef[],
+    lockHandles: number[],
+  ): Promise<{ pid: number; vmid: number }> {
     const parent = this.procs.get(parentPid);
     if (!parent) throw new RangeError(`Fork from unknown pid ${parentPid}`);
     this.forked = true;
@@ -371,7 +387,23 @@ export class Supervisor {
       state: "running",
     });
     this.pipes.inherit(host.vmid, pipes);
+    for (const handle of lockHandles) this.lockHolders.get(handle)?.add(host.vmid);
     return { pid, vmid: host.vmid };
+  }
+
+  /** A description's first flock or OFD lock: its handle, held by process `vmid`. */
+  newLockHandle(vmid: number): number {
+    const handle = this.nextLockHandle++;
+    this.lockHolders.set(handle, new Set([vmid]));
+    return handle;
+  }
+
+  /** Process `vmid` closed description `handle`; when nobody holds it, its locks go. */
+  dropLockHandle(handle: number, vmid: number): void {
+    const holders = this.lockHolders.get(handle);
+    if (!holders?.delete(vmid) || holders.size > 0) return;
+    this.lockHolders.delete(handle);
+    this.leader.services.locks.clearHandle(handle);
   }
 
   newOffset(pos: number): number {
@@ -457,7 +489,7 @@ const num = (v: unknown, name: string): number => {
 // deno-fmt-ignore
 const OPS: Record<string, Op> = {
   ready:   (s, _m, source) => s.hostReady(source),
-  fork:    (s, m) => s.forkHost(num(m.pid, "pid"), (m.pipes ?? []) as PipeRef[]),
+  fork:    (s, m) => s.forkHost(num(m.pid, "pid"), (m.pipes ?? []) as PipeRef[], (m.lockHandles ?? []) as number[]),
   exit:    (s, m) => s.exitReported(num(m.pid, "pid"), m.exit as ExitInfo, Number(m.icount) || 0, m.vforkSent === true),
   reaped:  (s, m) => s.procs.reap(num(m.pid, "pid")),
   kill:    (s, m) => s.kill(num(m.sender, "sender"), num(m.pid, "pid"), num(m.signal, "signal")),
@@ -471,6 +503,8 @@ const OPS: Record<string, Op> = {
   fpos_get:    (s, m) => s.offsets.get(num(m.id, "id")) ?? 0,
   fpos_add:    (s, m) => s.addOffset(num(m.id, "id"), num(m.n, "n")),
   fpos_set:    (s, m) => void s.offsets.set(num(m.id, "id"), num(m.pos, "pos")),
+  lock_handle:  (s, _m, source) => s.newLockHandle(source),
+  lock_drop:    (s, m, source) => s.dropLockHandle(num(m.handle, "handle"), source),
   pipe_create:  (s, _m, source) => s.pipes.create(source),
   pipe_read:    (s, m) => s.pipes.read(num(m.id, "id"), num(m.max, "max")),
   pipe_write:   (s, m) => s.pipes.write(num(m.id, "id"), m.data as Uint8Array),

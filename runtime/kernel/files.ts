@@ -82,6 +82,8 @@ export interface FileSnapshot {
   flags: number;
   path: string;
   state: Record<string, string | number | boolean | Uint8Array>;
+  /** OpenFile.lockHandle, when not 0. */
+  lockHandle?: number;
 }
 
 /** The descriptor table as plain data: descriptions once each, descriptors by index into them. */
@@ -133,6 +135,8 @@ export abstract class OpenFile {
   flags: number;
   /** Descriptors referring to this description. */
   refs = 0;
+  /** Job-wide handle of this description once it has taken a flock or OFD lock (locks.ts). */
+  lockHandle = 0;
   constructor(flags: number) {
     this.flags = flags;
   }
@@ -297,7 +301,9 @@ export class FdTable {
     const e = this.entries.get(fd);
     if (!e) return -EBADF;
     this.entries.delete(fd);
-    if (--e.file.refs === 0) e.file.release(p);
+    const last = --e.file.refs === 0;
+    p.fileClosed(e.file, last);
+    if (last) e.file.release(p);
     return 0;
   }
 
@@ -329,7 +335,7 @@ export class FdTable {
             `Descriptor ${fd} (${e.file.constructor.name} ${e.file.path}) cannot be saved`,
           );
         }
-        k = files.push(s) - 1;
+        k = files.push(e.file.lockHandle ? { ...s, lockHandle: e.file.lockHandle } : s) - 1;
         index.set(e.file, k);
       }
       fds.push({ fd, file: k, cloexec: e.cloexec });
@@ -346,6 +352,7 @@ export class FdTable {
       if (typeof file === "number") {
         throw new Error(`Cannot reopen ${f.kind} file ${f.path}: errno ${-file}`);
       }
+      file.lockHandle = f.lockHandle ?? 0;
       return file;
     });
     this.closeAll(p);

@@ -11,7 +11,8 @@ import { Cpu, STOP_FAULT, STOP_SYSCALL } from "../cpu/state.ts";
 import { Memory, PageFault } from "../memory/memory.ts";
 import { Args, type SyscallRow, SYSCALLS } from "../syscalls/table.ts";
 import { EFAULT, EIO, ENOSYS } from "./errno.ts";
-import { FdTable } from "./files.ts";
+import { FdTable, type OpenFile } from "./files.ts";
+import { fileClosed } from "./locks.ts";
 import { releaseMappings } from "./mm.ts";
 import { exitTraceLine, SignalState } from "./signals.ts";
 import { Strace } from "./strace.ts";
@@ -88,6 +89,8 @@ export class Process {
   host: GuestHost | undefined;
   /** Guest-visible name (prctl PR_SET_NAME, /proc/self/comm). */
   comm = "";
+  /** Files (lock keys) on which this process may hold POSIX record locks of its own. */
+  posixLocks = new Set<string>();
   /**
    * A checkpoint's stop request (SIGCP): the loop awaits it at the next safepoint, after any
    * interrupted blocking syscall has been rewound for restart (checkpoint/member.ts).
@@ -117,6 +120,11 @@ export class Process {
     if (options.strace) {
       this.strace = new Strace(typeof options.strace === "function" ? options.strace : undefined);
     }
+  }
+
+  /** A descriptor of `file` was closed; `last`: the process's last one of that description. */
+  fileClosed(file: OpenFile, last: boolean): void {
+    fileClosed(this, file, last);
   }
 
   /** Ends the process (exit_group, or a fatal signal). */

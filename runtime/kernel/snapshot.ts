@@ -28,6 +28,8 @@ export interface ProcessSnapshot {
   robustListLen: number;
   rlimits: [number, number][];
   comm: string;
+  /** Process.posixLocks (absent in images written before it). */
+  posixLocks?: string[];
 }
 
 /** VMA fields that are plain data; references to open files stay with the process. */
@@ -81,6 +83,7 @@ export function snapshotProcess(p: Process): ProcessSnapshot {
     robustListLen: p.robustListLen,
     rlimits: p.rlimits.map(([a, b]) => [a, b]),
     comm: p.comm,
+    posixLocks: [...p.posixLocks],
   };
 }
 
@@ -107,6 +110,7 @@ export function restoreProcess(
   p.robustListLen = s.robustListLen;
   p.rlimits = s.rlimits.map(([a, b]) => [a, b]);
   p.comm = s.comm;
+  p.posixLocks = new Set(s.posixLocks ?? []);
   p.signals.restore(s.signals);
   p.fds.restore(p, s.fds);
   return p;

@@ -1,13 +1,7 @@
-// Descriptor operations: dup, dup2, dup3, fcntl, flock.
-//
-// Record locks (F_SETLK, F_OFD_SETLK...) and flock are checked and then granted: one process
-// never conflicts with itself, and F_GETLK reports F_UNLCK. Locks between processes belong to
-// the leader (ipc file-lock service) and will be wired there.
+// Descriptor operations: dup, dup2, dup3, fcntl (its lock commands are sys_lock.ts).
 
 import { EBADF, EINVAL } from "../kernel/errno.ts";
 import {
-  canRead,
-  canWrite,
   O_APPEND,
   O_ASYNC,
   O_CLOEXEC,
@@ -17,6 +11,16 @@ import {
   O_PATH,
 } from "../kernel/files.ts";
 import type { Process } from "../kernel/process.ts";
+import {
+  F_GETLK,
+  F_OFD_GETLK,
+  F_OFD_SETLK,
+  F_OFD_SETLKW,
+  F_SETLK,
+  F_SETLKW,
+  F_UNLCK,
+  recordLock,
+} from "./sys_lock.ts";
 import type { Args, SyscallDef } from "./table.ts";
 
 function sysDup(p: Process, a: Args): number {
@@ -41,35 +45,14 @@ function sysDup3(p: Process, a: Args): number {
   return p.fds.installAt(p, newfd, f, (flags & O_CLOEXEC) !== 0);
 }
 
-export const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5;
-export const F_SETLK = 6, F_SETLKW = 7, F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10;
-export const F_GETSIG = 11, F_SETOWN_EX = 15, F_GETOWN_EX = 16, F_OFD_GETLK = 36;
-export const F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_SETLEASE = 1024, F_GETLEASE = 1025;
+export const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4;
+export const F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10;
+export const F_GETSIG = 11, F_SETOWN_EX = 15, F_GETOWN_EX = 16;
+export const F_SETLEASE = 1024, F_GETLEASE = 1025;
 export const F_NOTIFY = 1026, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
 export const F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
-export const F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
 const FD_CLOEXEC = 1;
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
-
-/** Checks a struct flock request; returns 0 to grant it or -errno. */
-function recordLock(p: Process, fd: number, cmd: number, addr: number): number {
-  const f = p.fds.get(fd)!;
-  const raw = p.mem.read(addr, 32);
-  const v = new DataView(raw.buffer);
-  const type = v.getInt16(0, true), whence = v.getInt16(2, true);
-  const ofd = cmd === F_OFD_GETLK || cmd === F_OFD_SETLK || cmd === F_OFD_SETLKW;
-  if (ofd && v.getInt32(24, true) !== 0) return -EINVAL;
-  if (whence < 0 || whence > 2) return -EINVAL;
-  if (cmd === F_GETLK || cmd === F_OFD_GETLK) {
-    if (type !== F_RDLCK && type !== F_WRLCK) return -EINVAL;
-    v.setInt16(0, F_UNLCK, true);
-    p.mem.write(addr, raw);
-    return 0;
-  }
-  if (type === F_RDLCK) return canRead(f) ? 0 : -EBADF;
-  if (type === F_WRLCK) return canWrite(f) ? 0 : -EBADF;
-  return type === F_UNLCK ? 0 : -EINVAL;
-}
 
 function sysFcntl(p: Process, a: Args): number | Promise<number> {
   const fd = a.int(0), cmd = a.int(1);
@@ -105,7 +88,7 @@ function sysFcntl(p: Process, a: Args): number | Promise<number> {
     case F_OFD_GETLK:
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
-      return recordLock(p, fd, cmd, a.ulong(2));
+      return recordLock(p, f, cmd, a.ulong(2));
     case F_GETOWN:
     case F_GETSIG:
       return 0;
@@ -121,19 +104,9 @@ function sysFcntl(p: Process, a: Args): number | Promise<number> {
   return -EINVAL;
 }
 
-const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
-
-function sysFlock(p: Process, a: Args): number {
-  const f = p.fds.get(a.int(0));
-  if (!f || f.flags & O_PATH) return -EBADF;
-  const op = a.int(1) & ~LOCK_NB;
-  return op === LOCK_SH || op === LOCK_EX || op === LOCK_UN ? 0 : -EINVAL;
-}
-
 export const rows: SyscallDef[] = [
   { name: "dup", handler: sysDup, args: "d" },
   { name: "dup2", handler: sysDup2, args: "d,d" },
   { name: "dup3", handler: sysDup3, args: "d,d,x" },
   { name: "fcntl", handler: sysFcntl, args: "d,d,x" },
-  { name: "flock", handler: sysFlock, args: "d,d" },
 ];

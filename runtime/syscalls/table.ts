@@ -12,6 +12,7 @@ import { rows as fdRows } from "./sys_fd.ts";
 import { rows as fileRows } from "./sys_file.ts";
 import { rows as identRows } from "./sys_ident.ts";
 import { rows as ioctlRows } from "./sys_ioctl.ts";
+import { rows as lockRows } from "./sys_lock.ts";
 import { rows as mmRows } from "./sys_mm.ts";
 import { rows as futexRows } from "./sys_futex.ts";
 import { rows as pipeRows } from "./sys_pipe.ts";
@@ -85,6 +86,7 @@ const families: SyscallDef[][] = [
   statRows,
   dirRows,
   fdRows,
+  lockRows,
   ioctlRows,
   pollRows,
   mmRows,

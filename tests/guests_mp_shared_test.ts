@@ -1,11 +1,12 @@
-// Differential test of the "terminal" multi-process guest (see mp_suite.ts), run in a
-// pseudo-terminal, and the terminal's settings after a guest that leaves it raw.
+// Differential tests of the "shared" multi-process guests (see mp_suite.ts): file locks between
+// processes, and the terminal (run in a pseudo-terminal); and the terminal's settings after a
+// guest that leaves it raw.
 import assert from "node:assert/strict";
 import { buildMpGuest } from "./build_mp.ts";
 import { defineMpGuestTests, TERMINAL_SETUP } from "./mp_suite.ts";
 import { REPO_ROOT, runNative } from "./supervisor.ts";
 
-defineMpGuestTests("terminal");
+defineMpGuestTests("shared");
 
 Deno.test("the supervisor gives back the terminal as it found it when a guest leaves it raw", async () => {
   const binary = await buildMpGuest("terminal", "gcc");
