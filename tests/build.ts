@@ -1,14 +1,13 @@
-// Builds the guest programs (tests/guests/*.c) into tests/guests/bin/, static, with each toolchain.
+// Builds guest programs static, with each toolchain: tests/guests/*.c into tests/guests/bin/ here,
+// and the multi-process guests through build_mp.ts, which describes its directory the same way.
 //
 // Binaries are named <guest>.<toolchain>.<hash>, the hash covering the compiler's identity, the
-// flags, the source and the shared header, so an unchanged guest is never rebuilt and a changed one
+// flags, the source and the shared headers, so an unchanged guest is never rebuilt and a changed one
 // can never be mistaken for its old binary. A build compiles to a private temporary name and renames
 // into place, so test files building concurrently (deno test --parallel) only ever see complete
 // binaries; two processes building the same guest at once both produce the same file. A missing
 // compiler is an error that names it: the suite does not silently skip.
 const GUESTS_DIR = new URL("./guests/", import.meta.url).pathname;
-const BIN_DIR = `${GUESTS_DIR}bin/`;
-const SHARED_HEADERS = ["guest.h"];
 const COMPILE_TIMEOUT_MS = 300_000;
 
 /** The ways a guest is built; the name appears in test names. */
@@ -32,31 +31,54 @@ const TOOLCHAINS: Record<Toolchain, ToolchainSpec> = {
   "gcc -O0": { compiler: "gcc",      debianPackage: "gcc",        flags: ["-static", "-O0"], tag: "gcc-O0" },
 };
 
+/** A directory of guest sources: `<dir><name>.c`, built into `<dir>bin/`. */
+export interface GuestDir {
+  dir: string;
+  /** Headers the sources share (absolute paths): a change to one rebuilds every guest. */
+  headers: string[];
+  /** Flags after the toolchain's own (include directories...). */
+  flags: string[];
+  /** What the guests are called in messages ("guest", "multi-process guest"). */
+  what: string;
+}
+
+/** tests/guests/: one behaviour of one process each. */
+const GUESTS: GuestDir = {
+  dir: GUESTS_DIR,
+  headers: [`${GUESTS_DIR}guest.h`],
+  flags: [],
+  what: "guest",
+};
+
 const identities = new Map<string, Promise<string>>();
 const builds = new Map<string, Promise<string>>();
 
-/** Path of the guest's source file. */
-export function guestSource(name: string): string {
-  return `${GUESTS_DIR}${name}.c`;
+/** Path of the guest's source file in `set`. */
+export function guestSource(name: string, set: GuestDir = GUESTS): string {
+  return `${set.dir}${name}.c`;
 }
 
-/** Names of all guest sources (without .c), sorted. */
-export function listGuestSources(): string[] {
-  return [...Deno.readDirSync(GUESTS_DIR)]
+/** Names of all guest sources of `set` (without .c), sorted. */
+export function listGuestSources(set: GuestDir = GUESTS): string[] {
+  return [...Deno.readDirSync(set.dir)]
     .filter((e) => e.isFile && e.name.endsWith(".c"))
     .map((e) => e.name.slice(0, -2))
     .sort();
 }
 
 /**
- * Builds (or reuses) the guest NAME with TOOLCHAIN and returns the binary's absolute path.
+ * Builds (or reuses) the guest NAME of `set` with TOOLCHAIN and returns the binary's absolute path.
  * Throws if the compiler is missing or the compilation fails, with the compiler's messages.
  */
-export function buildGuest(name: string, toolchain: Toolchain): Promise<string> {
-  const key = `${name}\0${toolchain}`;
+export function buildGuest(
+  name: string,
+  toolchain: Toolchain,
+  set: GuestDir = GUESTS,
+): Promise<string> {
+  const key = `${set.dir}\0${name}\0${toolchain}`;
   let build = builds.get(key);
   if (!build) {
-    build = doBuild(name, toolchain);
+    build = doBuild(set, name, toolchain);
     builds.set(key, build);
     // A failed build may succeed later (e.g. after installing a compiler): do not cache failures.
     build.catch(() => builds.delete(key));
@@ -64,25 +86,26 @@ export function buildGuest(name: string, toolchain: Toolchain): Promise<string> 
   return build;
 }
 
-async function doBuild(name: string, toolchain: Toolchain): Promise<string> {
+async function doBuild(set: GuestDir, name: string, toolchain: Toolchain): Promise<string> {
   const spec = TOOLCHAINS[toolchain];
-  const identity = await compilerIdentity(spec);
-  const parts = [identity, spec.flags.join(" "), COMMON_FLAGS.join(" ")];
-  parts.push(await Deno.readTextFile(guestSource(name)));
-  for (const header of SHARED_HEADERS) parts.push(await Deno.readTextFile(GUESTS_DIR + header));
+  const flags = [...spec.flags, ...COMMON_FLAGS, ...set.flags];
+  const parts = [await compilerIdentity(spec), flags.join(" ")];
+  parts.push(await Deno.readTextFile(guestSource(name, set)));
+  for (const header of set.headers) parts.push(await Deno.readTextFile(header));
   const hash = await sha256Hex(parts.join("\0"));
+  const binDir = `${set.dir}bin/`;
   const prefix = `${name}.${spec.tag}.`;
-  const output = `${BIN_DIR}${prefix}${hash.slice(0, 16)}`;
+  const output = `${binDir}${prefix}${hash.slice(0, 16)}`;
   if (await isFile(output)) return output;
 
-  await Deno.mkdir(BIN_DIR, { recursive: true });
-  const temporary = `${BIN_DIR}.${prefix}${Deno.pid}.${crypto.randomUUID()}.tmp`;
-  const args = [...spec.flags, ...COMMON_FLAGS, "-o", temporary, guestSource(name), "-lm"];
+  await Deno.mkdir(binDir, { recursive: true });
+  const temporary = `${binDir}.${prefix}${Deno.pid}.${crypto.randomUUID()}.tmp`;
+  const args = [...flags, "-o", temporary, guestSource(name, set), "-lm"];
   const deadline = AbortSignal.timeout(COMPILE_TIMEOUT_MS);
   try {
     const result = await new Deno.Command(spec.compiler, {
       args,
-      cwd: GUESTS_DIR,
+      cwd: set.dir,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -96,7 +119,7 @@ async function doBuild(name: string, toolchain: Toolchain): Promise<string> {
         : `exited with status ${result.code}`;
       const messages = new TextDecoder().decode(result.stderr).trim();
       throw new Error(
-        `Building guest ${name} with ${toolchain} failed: the compiler ${how}\n` +
+        `Building ${set.what} ${name} with ${toolchain} failed: the compiler ${how}\n` +
           `${spec.compiler} ${args.join(" ")}\n${messages}`,
       );
     }
@@ -104,7 +127,7 @@ async function doBuild(name: string, toolchain: Toolchain): Promise<string> {
   } finally {
     await Deno.remove(temporary).catch(() => {});
   }
-  await removeStale(prefix, output);
+  await removeStale(binDir, prefix, output);
   return output;
 }
 
@@ -141,9 +164,9 @@ function compilerIdentity(spec: ToolchainSpec): Promise<string> {
 }
 
 /** Removes older builds of the same guest and toolchain (other hashes); races are harmless. */
-async function removeStale(prefix: string, keep: string): Promise<void> {
-  for await (const entry of Deno.readDir(BIN_DIR)) {
-    const path = BIN_DIR + entry.name;
+async function removeStale(binDir: string, prefix: string, keep: string): Promise<void> {
+  for await (const entry of Deno.readDir(binDir)) {
+    const path = binDir + entry.name;
     if (entry.name.startsWith(prefix) && path !== keep) {
       await Deno.remove(path).catch(() => {});
     }
