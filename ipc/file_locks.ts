@@ -159,6 +159,15 @@ export class FileLockTable {
     return this.#waiters.filter((waiter) => waiter.path === path).length;
   }
 
+  /** The file known as `from` is now `to` (restored elsewhere); a no-op once renamed. */
+  rename(from: string, to: string): void {
+    const locks = this.#files.get(from);
+    if (locks === undefined || from === to) return;
+    this.#files.delete(from);
+    this.#files.set(to, [...this.#locks(to), ...locks]);
+    for (const waiter of this.#waiters) if (waiter.path === from) waiter.path = to;
+  }
+
   snapshot(): FileLockSnapshot {
     return {
       files: [...this.#files].map(([path, locks]) => ({

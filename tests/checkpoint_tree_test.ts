@@ -133,3 +133,32 @@ Deno.test("run --name refuses a second live job with the same name", async () =>
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /no running job named/);
 });
+
+Deno.test("file locks held at checkpoint time are held again after restore, on a copy of the file", async () => {
+  const prog = await checkpointGuest("cp_locks");
+  await withTempDir(async (tmp) => {
+    const lockFile = `${tmp}/locked`;
+    const native = await new Deno.Command(prog, { args: [`${tmp}/native`] }).output();
+    assert.ok(native.success);
+    const full = new TextDecoder().decode(native.stdout);
+    const name = uniqueName("locks");
+    const job = startNamed(name, prog, [lockFile]);
+    let cp;
+    try {
+      await job.waitLines(2); // "locked": the guest sleeps with both locks held
+      cp = await checkpoint(name, `${tmp}/cp`);
+    } finally {
+      job.kill();
+      await job.status;
+    }
+    assert.equal(cp.code, 0, cp.stderr);
+    // As on another host: the file restored is a copy, with another inode.
+    const inode = (await Deno.stat(lockFile)).ino;
+    await Deno.copyFile(lockFile, `${lockFile}.copy`);
+    await Deno.rename(`${lockFile}.copy`, lockFile);
+    assert.notEqual((await Deno.stat(lockFile)).ino, inode);
+    const r = startRestore(`${tmp}/cp`, tmp);
+    assert.equal((await r.status).code, 0, r.stderr);
+    assert.equal(job.stdout + r.stdout, full);
+  });
+});

@@ -381,6 +381,8 @@ async function runJob(
   }
   p.host = host;
   host.process = p;
+  // Locked files reopened with another device or inode: the lock table follows before release.
+  if (p.lockRenames.length > 0) await host.ask({ op: "lock_rename", pairs: p.lockRenames });
   started.resolve({ ok: true });
   // Signals from the terminal or kill(1) reach every host of the job: pass them to the guest.
   const stopForwarding = forwardHostSignals(p);

@@ -398,6 +398,17 @@ export class Supervisor {
     return handle;
   }
 
+  /** Restored processes found locked files under another device and inode: [old, new] keys. */
+  renameLocks(pairs: unknown): void {
+    if (!Array.isArray(pairs)) throw new TypeError("Bad lock_rename pairs");
+    for (const pair of pairs) {
+      if (!Array.isArray(pair) || typeof pair[0] !== "string" || typeof pair[1] !== "string") {
+        throw new TypeError("Bad lock_rename pair");
+      }
+      this.leader.services.locks.rename(pair[0], pair[1]);
+    }
+  }
+
   /** Process `vmid` closed description `handle`; when nobody holds it, its locks go. */
   dropLockHandle(handle: number, vmid: number): void {
     const holders = this.lockHolders.get(handle);
@@ -505,6 +516,7 @@ const OPS: Record<string, Op> = {
   fpos_set:    (s, m) => void s.offsets.set(num(m.id, "id"), num(m.pos, "pos")),
   lock_handle:  (s, _m, source) => s.newLockHandle(source),
   lock_drop:    (s, m, source) => s.dropLockHandle(num(m.handle, "handle"), source),
+  lock_rename:  (s, m) => s.renameLocks(m.pairs),
   pipe_create:  (s, _m, source) => s.pipes.create(source),
   pipe_read:    (s, m) => s.pipes.read(num(m.id, "id"), num(m.max, "max")),
   pipe_write:   (s, m) => s.pipes.write(num(m.id, "id"), m.data as Uint8Array),

@@ -102,3 +102,36 @@ export function fileClosed(p: Process, file: OpenFile, last: boolean): void {
   }
   if (last && file.lockHandle !== 0) lockService(p).dropHandle(file.lockHandle);
 }
+
+/** [key, descriptor] for each file the process holds locks on (its own or its descriptions'). */
+export function lockedFiles(p: Process): [string, number][] {
+  const out: [string, number][] = [];
+  const seen = new Set<string>();
+  for (const [fd, { file }] of p.fds.entries) {
+    if (file.lockHandle === 0 && p.posixLocks.size === 0) continue;
+    const key = lockKey(p, file);
+    if (key === undefined || seen.has(key)) continue;
+    if (file.lockHandle !== 0 || p.posixLocks.has(key)) {
+      seen.add(key);
+      out.push([key, fd]);
+    }
+  }
+  return out;
+}
+
+/**
+ * After a restore: the files of `lockFiles` reopened may have another device and inode (another
+ * host, a copied tree). The process's own keys are renamed here; the pairs returned [old, new]
+ * are for the lock table (the supervisor renames them before the tree is released).
+ */
+export function renamedLocks(p: Process, lockFiles: [string, number][]): [string, string][] {
+  const renames: [string, string][] = [];
+  for (const [old, fd] of lockFiles) {
+    const file = p.fds.get(fd);
+    const key = file && lockKey(p, file);
+    if (key === undefined || key === old) continue;
+    renames.push([old, key]);
+    if (p.posixLocks.delete(old)) p.posixLocks.add(key);
+  }
+  return renames;
+}

@@ -91,6 +91,8 @@ export class Process {
   comm = "";
   /** Files (lock keys) on which this process may hold POSIX record locks of its own. */
   posixLocks = new Set<string>();
+  /** Lock keys that changed in a restore ([old, new]), for the job's lock table. */
+  lockRenames: [string, string][] = [];
   /**
    * A checkpoint's stop request (SIGCP): the loop awaits it at the next safepoint, after any
    * interrupted blocking syscall has been rewound for restart (checkpoint/member.ts).

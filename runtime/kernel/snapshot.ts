@@ -7,6 +7,7 @@ import type { GuestHost } from "../host/guest_host.ts";
 import type { MemorySnapshot } from "../memory/memory.ts";
 import type { Vma } from "../memory/vma.ts";
 import type { FdTableSnapshot } from "./files.ts";
+import { lockedFiles, renamedLocks } from "./locks.ts";
 import { type Credentials, type FsState, Process, type ProcessOptions } from "./process.ts";
 import type { SignalSnapshot } from "./signals.ts";
 
@@ -30,6 +31,8 @@ export interface ProcessSnapshot {
   comm: string;
   /** Process.posixLocks (absent in images written before it). */
   posixLocks?: string[];
+  /** Lock keys of locked files, with a descriptor of each: a restore elsewhere renames them. */
+  lockFiles?: [string, number][];
 }
 
 /** VMA fields that are plain data; references to open files stay with the process. */
@@ -84,6 +87,7 @@ export function snapshotProcess(p: Process): ProcessSnapshot {
     rlimits: p.rlimits.map(([a, b]) => [a, b]),
     comm: p.comm,
     posixLocks: [...p.posixLocks],
+    lockFiles: lockedFiles(p),
   };
 }
 
@@ -113,5 +117,6 @@ export function restoreProcess(
   p.posixLocks = new Set(s.posixLocks ?? []);
   p.signals.restore(s.signals);
   p.fds.restore(p, s.fds);
+  p.lockRenames = renamedLocks(p, s.lockFiles ?? []);
   return p;
 }
