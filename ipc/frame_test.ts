@@ -35,6 +35,37 @@ Deno.test("encodeFrame() and decodeFrames() round-trip header fields and payload
   });
 });
 
+Deno.test("encodeFrame() carries a large top-level byte string raw, and it decodes back", () => {
+  const data = new Uint8Array(70000).map((_, i) => i * 7);
+  const payload = { op: "pipe_push", id: 3, data, small: new Uint8Array([1, 2]) };
+  const bytes = encodeFrame(0, Code.USER, 5, payload);
+  assert.equal(new DataView(bytes.buffer).getUint16(10, true), 0x8000); // RAW_TAIL
+  assert.ok(bytes.length < HEADER_SIZE + data.length + 64); // the bytes once, no CBOR around them
+  const [frame] = decodeFrames(bytes);
+  assert.deepEqual(frame.payload, payload);
+  // Split anywhere, and as a reply, it decodes the same.
+  const decoder = new FrameDecoder();
+  const frames = [
+    ...decoder.push(bytes.subarray(0, 20)),
+    ...decoder.push(bytes.subarray(20, 40000)),
+    ...decoder.push(bytes.subarray(40000)),
+  ];
+  assert.deepEqual(frames[0].payload, payload);
+  const reply = { result: data, state: { length: 0 } };
+  assert.deepEqual(decodeFrames(encodeFrame(9, Code.RESPONSE, 1, reply))[0].payload, reply);
+});
+
+Deno.test("decodeFrames() rejects a raw-tail frame whose header or map is corrupt", () => {
+  const bytes = encodeFrame(0, Code.USER, 5, { data: new Uint8Array(4096) });
+  const view = new DataView(bytes.buffer);
+  const meta = view.getUint32(HEADER_SIZE, true);
+  view.setUint32(HEADER_SIZE, 1 << 20, true);
+  assert.throws(() => decodeFrames(bytes), /raw-tail header/);
+  view.setUint32(HEADER_SIZE, meta, true);
+  bytes[HEADER_SIZE + 4] = 0xa0; // an empty map where [name, map] belongs
+  assert.throws(() => decodeFrames(bytes), /raw-tail map|not valid CBOR/);
+});
+
 Deno.test("FrameDecoder reassembles frames under fuzzed splits, several per chunk", () => {
   const next = random(12345);
   for (let round = 0; round < 25; round++) {

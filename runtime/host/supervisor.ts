@@ -65,7 +65,10 @@ type Op = (s: Supervisor, msg: Record<string, unknown>, source: number) => unkno
 
 export class Supervisor {
   readonly procs: ProcTable;
-  readonly pipes = new PipeTable();
+  /** Pipe buffers; credit grants name the guest they are for (hosts run one guest after another). */
+  readonly pipes = new PipeTable((vmid, message) =>
+    this.tell(vmid, { ...message, pid: this.procs.byVmid(vmid)?.pid ?? 0 })
+  );
   /** Offsets of regular-file descriptions shared across processes (fork), by id. */
   readonly offsets = new Map<number, number>();
   private nextOffset = 1;
@@ -370,7 +373,7 @@ export class Supervisor {
       vmid: host.vmid,
       state: "running",
     });
-    this.pipes.inherit(host.vmid, pipes);
+    this.pipes.inherit(host.vmid, pipes, parent.vmid);
     return { pid, vmid: host.vmid };
   }
 
@@ -454,6 +457,11 @@ const num = (v: unknown, name: string): number => {
   return v;
 };
 
+const bytes = (v: unknown): Uint8Array => {
+  if (!(v instanceof Uint8Array)) throw new TypeError("Bad data");
+  return v;
+};
+
 // deno-fmt-ignore
 const OPS: Record<string, Op> = {
   ready:   (s, _m, source) => s.hostReady(source),
@@ -472,10 +480,12 @@ const OPS: Record<string, Op> = {
   fpos_add:    (s, m) => s.addOffset(num(m.id, "id"), num(m.n, "n")),
   fpos_set:    (s, m) => void s.offsets.set(num(m.id, "id"), num(m.pos, "pos")),
   pipe_create:  (s, _m, source) => s.pipes.create(source),
-  pipe_read:    (s, m) => s.pipes.read(num(m.id, "id"), num(m.max, "max")),
-  pipe_write:   (s, m) => s.pipes.write(num(m.id, "id"), m.data as Uint8Array),
+  pipe_read:    (s, m, source) => s.pipes.read(source, num(m.id, "id"), num(m.max, "max"), m.wait === true, Number(m.ticket) || 0),
+  pipe_cancel:  (s, m, source) => s.pipes.cancel(source, num(m.id, "id"), num(m.ticket, "ticket")),
+  pipe_write:   (s, m, source) => s.pipes.write(source, num(m.id, "id"), bytes(m.data), Number(m.generation) || 0),
+  pipe_push:    (s, m, source) => s.pipes.push(source, num(m.id, "id"), bytes(m.data)),
   pipe_wait:    (s, m) => s.pipes.wait(num(m.id, "id"), m.end === "r" ? "r" : "w", num(m.size, "size")),
-  pipe_close:   (s, m, source) => s.pipes.close(source, num(m.id, "id"), m.end === "r" ? "r" : "w"),
+  pipe_close:   (s, m, source) => s.pipes.close(source, num(m.id, "id"), m.end === "r" ? "r" : "w", Number(m.generation) || 0),
   pipe_state:   (s, m) => s.pipes.current(num(m.id, "id")),
-  pipe_setsize: (s, m) => s.pipes.setCapacity(num(m.id, "id"), num(m.size, "size")),
+  pipe_setsize: (s, m, source) => s.pipes.setCapacity(source, num(m.id, "id"), num(m.size, "size"), Number(m.generation) || 0),
 };
