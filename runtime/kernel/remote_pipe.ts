@@ -159,13 +159,19 @@ export class RemotePipe implements PipeBackend {
   }
 
   async waitReady(end: "r" | "w", size: number): Promise<void> {
-    const c = this.p.host!.pipeCredits.get(this.p.pid, this.id);
-    if (end === "w" && c?.holder) {
+    if (end === "r") {
+      await this.ask({ op: "pipe_wait", end, size });
+      return;
+    }
+    const c = this.credits;
+    if (c.holder) {
       const need = Math.min(size, PIPE_BUF);
       while (c.holder && c.readers > 0 && c.credit < need) await c.changed();
       return;
     }
-    await this.ask({ op: "pipe_wait", end, size });
+    // Room the supervisor finds may go to this host as credit instead (it became the only
+    // writer meanwhile), which its wait would never see: either ends the wait.
+    await Promise.race([this.ask({ op: "pipe_wait", end, size }), c.changed()]);
   }
 
   state(end: "r" | "w"): PipeState {
