@@ -87,6 +87,17 @@ export function frameBytes(
   return frame;
 }
 
+const handedOver = new WeakSet<Uint8Array>();
+
+/**
+ * Marks bytes their owner will never change again, so that a frame carrying them raw may send
+ * them as they are, after a separate head, instead of copying them into one buffer.
+ */
+export function handOver<T extends Uint8Array>(bytes: T): T {
+  handedOver.add(bytes);
+  return bytes;
+}
+
 /** Encodes one frame. Throws RangeError if the payload is over the limit. */
 export function encodeFrame(
   seq: number,
@@ -95,8 +106,27 @@ export function encodeFrame(
   payload: unknown,
   maxPayload = DEFAULT_MAX_PAYLOAD,
 ): Uint8Array {
+  const parts = encodeFrameParts(seq, code, vmid, payload, maxPayload);
+  if (parts.length === 1) return parts[0];
+  const frame = new Uint8Array(parts[0].length + parts[1].length);
+  frame.set(parts[0]);
+  frame.set(parts[1], parts[0].length);
+  return frame;
+}
+
+/**
+ * Encodes one frame as the byte strings to send in order: one, or a head and then bytes given
+ * with handOver() (a RAW_TAIL frame), which are not copied. Throws RangeError like encodeFrame().
+ */
+export function encodeFrameParts(
+  seq: number,
+  code: Code,
+  vmid: number,
+  payload: unknown,
+  maxPayload = DEFAULT_MAX_PAYLOAD,
+): Uint8Array[] {
   const key = rawField(payload);
-  if (key === undefined) return frameBytes(seq, code, vmid, encoder.encode(payload), maxPayload);
+  if (key === undefined) return [frameBytes(seq, code, vmid, encoder.encode(payload), maxPayload)];
   const record = payload as Record<string, unknown>;
   const raw = record[key] as Uint8Array;
   const rest: Record<string, unknown> = {};
@@ -108,12 +138,14 @@ export function encodeFrame(
       `${codeName(code)} payload is ${length} bytes, over the ${maxPayload}-byte frame limit`,
     );
   }
-  const frame = new Uint8Array(HEADER_SIZE + length);
+  const whole = !handedOver.has(raw);
+  const frame = new Uint8Array(HEADER_SIZE + 4 + meta.length + (whole ? raw.length : 0));
   writeHeader(frame, length, seq, code, RAW_TAIL, vmid);
   new DataView(frame.buffer).setUint32(HEADER_SIZE, meta.length, true);
   frame.set(meta, HEADER_SIZE + 4);
+  if (!whole) return [frame, raw];
   frame.set(raw, HEADER_SIZE + 4 + meta.length);
-  return frame;
+  return [frame];
 }
 
 const INITIAL_BUFFER = 256 * 1024;

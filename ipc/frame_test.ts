@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { Code } from "./codes.ts";
-import { decodeFrames, encodeFrame, FrameDecoder, HEADER_SIZE } from "./frame.ts";
+import {
+  decodeFrames,
+  encodeFrame,
+  encodeFrameParts,
+  FrameDecoder,
+  handOver,
+  HEADER_SIZE,
+} from "./frame.ts";
 
 /** Deterministic pseudo-random numbers, so a failing split can be replayed. */
 function random(seed: number): () => number {
@@ -53,6 +60,20 @@ Deno.test("encodeFrame() carries a large top-level byte string raw, and it decod
   assert.deepEqual(frames[0].payload, payload);
   const reply = { result: data, state: { length: 0 } };
   assert.deepEqual(decodeFrames(encodeFrame(9, Code.RESPONSE, 1, reply))[0].payload, reply);
+});
+
+Deno.test("encodeFrameParts() sends handed-over bytes after the head, uncopied", () => {
+  const data = new Uint8Array(10000).fill(9);
+  const copied = encodeFrameParts(1, Code.RESPONSE, 2, { result: data });
+  assert.equal(copied.length, 1);
+  const parts = encodeFrameParts(1, Code.RESPONSE, 2, { result: handOver(data) });
+  assert.equal(parts.length, 2);
+  assert.equal(parts[1], data);
+  const joined = new Uint8Array(parts[0].length + parts[1].length);
+  joined.set(parts[0]);
+  joined.set(parts[1], parts[0].length);
+  assert.deepEqual(joined, copied[0]);
+  assert.deepEqual(decodeFrames(joined)[0].payload, { result: data });
 });
 
 Deno.test("decodeFrames() rejects a raw-tail frame whose header or map is corrupt", () => {

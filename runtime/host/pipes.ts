@@ -13,6 +13,7 @@
 //
 // Every reply carries the pipe's state so that clients can answer poll() from it.
 
+import { handOver } from "../../ipc/frame.ts";
 import { PipeBuffer } from "../kernel/pipe_buffer.ts";
 import type { PipeState } from "../kernel/pipe.ts";
 
@@ -45,6 +46,9 @@ interface PipeEntry {
   toldReaders: number;
   reads: WaitingRead[];
 }
+
+/** Bytes read out of a buffer are nobody else's: the reply may send them without a copy. */
+const taken = (r: Uint8Array | number) => typeof r === "number" ? r : handOver(r);
 
 const NO_STATE: PipeState = { length: 0, capacity: 0, readers: 0, writers: 0 };
 
@@ -108,7 +112,7 @@ export class PipeTable {
     if (wait && b.length === 0 && b.writers > 0) {
       return new Promise((answer) => e.reads.push({ vmid, ticket, max, answer }));
     }
-    const result = b.read(max);
+    const result = taken(b.read(max));
     this.settle(id, e);
     return { result, state: this.state(b) };
   }
@@ -233,7 +237,7 @@ export class PipeTable {
     const b = e.buffer;
     while (e.reads.length > 0 && (b.length > 0 || b.writers === 0)) {
       const r = e.reads.shift()!;
-      r.answer({ result: b.read(r.max), state: this.state(b) });
+      r.answer({ result: taken(b.read(r.max)), state: this.state(b) });
     }
     if (b.readers === 0 && b.writers === 0) {
       for (const r of e.reads) r.answer({ result: new Uint8Array(0), state: this.state(b) });

@@ -16,6 +16,15 @@ import { type PipeRef, PipeTable, type PipeTableSnapshot } from "./pipes.ts";
 import { type ExitInfo, INIT_PID, type ProcEntry, ProcTable } from "./proc_table.ts";
 
 const SIGKILL = 9;
+
+/**
+ * glibc malloc settings for guest hosts (unless the user set their own): hosts allocate and free
+ * many 64 KiB buffers (pipe data, frames), and with the default 128 KiB trim threshold the heap
+ * top goes back to the kernel and faults back in, page by page, over and over.
+ */
+const HOST_MALLOC: Record<string, string> = Deno.env.get("GLIBC_TUNABLES") === undefined
+  ? { GLIBC_TUNABLES: "glibc.malloc.trim_threshold=16777216:glibc.malloc.mmap_threshold=4194304" }
+  : {};
 const EPERM = 1, ESRCH = 3, EINVAL = 22;
 
 export interface SupervisorOptions {
@@ -120,7 +129,7 @@ export class Supervisor {
     });
     const child = new Deno.Command(command, {
       args,
-      env: { [BOOT_ENV]: boot },
+      env: { [BOOT_ENV]: boot, ...HOST_MALLOC },
       stdin: "inherit",
       stdout: "inherit",
       stderr: this.options.stderr ?? "inherit",
