@@ -22,9 +22,17 @@ const SIGKILL = 9;
  * many 64 KiB buffers (pipe data, frames), and with the default 128 KiB trim threshold the heap
  * top goes back to the kernel and faults back in, page by page, over and over.
  */
-const HOST_MALLOC: Record<string, string> = Deno.env.get("GLIBC_TUNABLES") === undefined
-  ? { GLIBC_TUNABLES: "glibc.malloc.trim_threshold=16777216:glibc.malloc.mmap_threshold=4194304" }
-  : {};
+function hostMalloc(): Record<string, string> {
+  try {
+    if (Deno.env.get("GLIBC_TUNABLES") !== undefined) return {};
+  } catch {
+    return {}; // no permission to read the environment: leave it alone
+  }
+  return {
+    GLIBC_TUNABLES: "glibc.malloc.trim_threshold=16777216:glibc.malloc.mmap_threshold=4194304",
+  };
+}
+
 const EPERM = 1, ESRCH = 3, EINVAL = 22;
 
 export interface SupervisorOptions {
@@ -129,7 +137,7 @@ export class Supervisor {
     });
     const child = new Deno.Command(command, {
       args,
-      env: { [BOOT_ENV]: boot, ...HOST_MALLOC },
+      env: { [BOOT_ENV]: boot, ...hostMalloc() },
       stdin: "inherit",
       stdout: "inherit",
       stderr: this.options.stderr ?? "inherit",

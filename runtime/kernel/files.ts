@@ -146,6 +146,11 @@ export abstract class OpenFile {
   read(_p: Process, _buf: Uint8Array): number | Promise<number> {
     return -EBADF;
   }
+  /**
+   * read() for files whose bytes arrive as arrays of their own (a supervisor pipe): up to `max`
+   * bytes, or -errno, with no buffer to fill. Undefined where read() is the way.
+   */
+  readBytes?(p: Process, max: number): Promise<Uint8Array | number>;
   write(_p: Process, _data: Uint8Array): number | Promise<number> {
     return -EBADF;
   }

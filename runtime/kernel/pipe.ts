@@ -103,15 +103,7 @@ export class PipeEnd extends OpenFile {
     if (this.end !== "r") return -9;
     if (buf.length === 0) return 0;
     if (this.pipe.readWaiting && !(this.flags & O_NONBLOCK)) {
-      const pending = this.pipe.readWaiting(buf.length);
-      const w = await blockingWait(p, pending.done.then((r) => ({ r })));
-      let r: Uint8Array | number;
-      if (typeof w === "number") {
-        // Interrupted: bytes the supervisor already sent are still this read's.
-        pending.cancel();
-        r = await pending.done;
-        if (typeof r === "number") return w;
-      } else r = w.r;
+      const r = await this.readWaiting(p, buf.length);
       if (typeof r === "number") return r;
       buf.set(r);
       return r.length;
@@ -126,6 +118,28 @@ export class PipeEnd extends OpenFile {
       const w = await blockingWait(p, this.pipe.waitReady("r", 1));
       if (typeof w === "number") return w;
     }
+  }
+
+  /** The bytes as they came (sys_rw.ts copies them straight into guest memory). */
+  override async readBytes(p: Process, max: number): Promise<Uint8Array | number> {
+    if (this.end !== "r") return -9;
+    if (!this.pipe.readWaiting || (this.flags & O_NONBLOCK)) {
+      const buf = new Uint8Array(max);
+      const n = await this.read(p, buf);
+      return n < 0 ? n : buf.subarray(0, n);
+    }
+    return await this.readWaiting(p, max);
+  }
+
+  /** A blocking read that waits in the supervisor; interrupted, it is cancelled there. */
+  private async readWaiting(p: Process, max: number): Promise<Uint8Array | number> {
+    const pending = this.pipe.readWaiting!(max);
+    const w = await blockingWait(p, pending.done.then((r) => ({ r })));
+    if (typeof w !== "number") return w.r;
+    // Interrupted: bytes the supervisor already sent are still this read's.
+    pending.cancel();
+    const r = await pending.done;
+    return typeof r === "number" ? w : r;
   }
 
   override async write(p: Process, data: Uint8Array): Promise<number> {
