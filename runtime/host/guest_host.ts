@@ -10,6 +10,7 @@
 
 import { Code } from "../../ipc/codes.ts";
 import { IpcWorker } from "../../ipc/worker.ts";
+import { handOver } from "../../ipc/frame.ts";
 import { HostFile, type SharedOffset } from "../kernel/host_file.ts";
 import { PipeEnd } from "../kernel/pipe.ts";
 import { WriteCredits } from "../kernel/remote_pipe.ts";
@@ -62,8 +63,12 @@ export class GuestHost {
     return this.worker.request(this.worker.leaderVmid, Code.USER, message);
   }
 
-  /** A one-way message to the supervisor (after everything this host sent before it). */
-  tell(message: Record<string, unknown>): void {
+  /**
+   * A one-way message to the supervisor (after everything this host sent before it). `owned`:
+   * bytes in it that nobody changes any more, sent as they are rather than copied (frame.ts).
+   */
+  tell(message: Record<string, unknown>, owned?: Uint8Array): void {
+    if (owned) handOver(owned);
     this.worker.send(this.worker.leaderVmid, Code.USER, message).catch(() => {});
   }
 

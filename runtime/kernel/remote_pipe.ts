@@ -149,7 +149,9 @@ export class RemotePipe implements PipeBackend {
     if (c.credit <= 0 || (n <= PIPE_BUF && c.credit < n)) return -EAGAIN;
     const k = Math.min(n, c.credit);
     c.credit -= k;
-    this.p.host!.tell({ op: "pipe_push", id: this.id, data: k === n ? data : data.subarray(0, k) });
+    // The bytes are the syscall's own copy (OpenFile.write), so they go out uncopied.
+    const bytes = k === n ? data : data.subarray(0, k);
+    this.p.host!.tell({ op: "pipe_push", id: this.id, data: bytes }, bytes);
     return k;
   }
 
