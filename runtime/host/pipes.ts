@@ -151,10 +151,16 @@ export class PipeTable {
     this.settle(id, e);
   }
 
-  /** Resolves (with the state) once the end is ready: readable, or room for `size` bytes. */
-  async wait(id: number, end: "r" | "w", size: number): Promise<Reply<0>> {
-    const b = this.entry(id).buffer;
-    while (!(end === "r" ? b.readable() : b.writable(size))) await b.changed();
+  /**
+   * Resolves (with the state) once the end is ready: readable, or room for `size` bytes, or the
+   * room became `vmid`'s credit (the host then waits for grants; this wait must not linger).
+   */
+  async wait(vmid: number, id: number, end: "r" | "w", size: number): Promise<Reply<0>> {
+    const e = this.entry(id);
+    const b = e.buffer;
+    const ready = () =>
+      end === "r" ? b.readable() : b.writable(size) || (e.holder === vmid && vmid !== 0);
+    while (!ready()) await b.changed();
     return { result: 0, state: this.state(b) };
   }
 

@@ -501,7 +501,7 @@ const OPS: Record<string, Op> = {
   pipe_cancel:  (s, m, source) => s.pipes.cancel(source, num(m.id, "id"), num(m.ticket, "ticket")),
   pipe_write:   (s, m, source) => s.pipes.write(source, num(m.id, "id"), bytes(m.data), Number(m.generation) || 0),
   pipe_push:    (s, m, source) => s.pipes.push(source, num(m.id, "id"), bytes(m.data)),
-  pipe_wait:    (s, m) => s.pipes.wait(num(m.id, "id"), m.end === "r" ? "r" : "w", num(m.size, "size")),
+  pipe_wait:    (s, m, source) => s.pipes.wait(source, num(m.id, "id"), m.end === "r" ? "r" : "w", num(m.size, "size")),
   pipe_close:   (s, m, source) => s.pipes.close(source, num(m.id, "id"), m.end === "r" ? "r" : "w", Number(m.generation) || 0),
   pipe_state:   (s, m) => s.pipes.current(num(m.id, "id")),
   pipe_setsize: (s, m, source) => s.pipes.setCapacity(source, num(m.id, "id"), num(m.size, "size"), Number(m.generation) || 0),
