@@ -4,8 +4,13 @@
 //   0  u32 length    payload bytes (>= 1, <= the link's limit)
 //   4  u32 seq       request number; 0 for one-way messages; a reply repeats the request's
 //   8  u16 code      a Code below CODE_BOUND
-//  10  u16 reserved  must be zero
+//  10  u16 flags     RAW_TAIL or zero; the other bits are reserved and must be zero
 //  12  u32 vmid      sender's VMID
+// RAW_TAIL: the payload is a map one of whose top-level fields is a byte string of at least
+// RAW_MIN bytes (pipe data, pages), carried after the CBOR rather than inside it, so it is copied
+// once into the frame instead of through the encoder's buffer: `u32 metaLength`, then the CBOR
+// of [field name, the map without that field], then the bytes. Decoded, the map has the field
+// back; the sender never chooses the form, encodeFrame() does.
 // Invariants: FrameDecoder hands out only whole, valid frames; once it throws, the stream is
 // unusable (the link closes). Decoded byte strings are copies, so the receive buffer can be reused.
 import { Decoder, Encoder } from "cbor-x/encode";
@@ -27,6 +32,37 @@ export interface Frame {
 const encoder = new Encoder({ useRecords: false, tagUint8Array: false });
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: true, copyBuffers: true });
 
+const RAW_TAIL = 0x8000;
+/** Byte strings at least this long, at the top level of a map payload, travel raw (RAW_TAIL). */
+export const RAW_MIN = 2048;
+
+/** The top-level field of `payload` that travels raw, if any. */
+function rawField(payload: unknown): string | undefined {
+  if (typeof payload !== "object" || payload === null || ArrayBuffer.isView(payload)) return;
+  if (Array.isArray(payload)) return;
+  const record = payload as Record<string, unknown>;
+  for (const key in record) {
+    const value = record[key];
+    if (value instanceof Uint8Array && value.length >= RAW_MIN) return key;
+  }
+}
+
+function writeHeader(
+  frame: Uint8Array,
+  length: number,
+  seq: number,
+  code: Code,
+  flags: number,
+  vmid: number,
+): void {
+  const view = new DataView(frame.buffer, frame.byteOffset, HEADER_SIZE);
+  view.setUint32(0, length, true);
+  view.setUint32(4, seq, true);
+  view.setUint16(8, code, true);
+  view.setUint16(10, flags, true);
+  view.setUint32(12, vmid, true);
+}
+
 /** CBOR-encodes a payload alone (so one encoding can be framed for several receivers). */
 export function encodePayload(payload: unknown): Uint8Array {
   return encoder.encode(payload);
@@ -46,13 +82,20 @@ export function frameBytes(
     );
   }
   const frame = new Uint8Array(HEADER_SIZE + body.length);
-  const view = new DataView(frame.buffer);
-  view.setUint32(0, body.length, true);
-  view.setUint32(4, seq, true);
-  view.setUint16(8, code, true);
-  view.setUint32(12, vmid, true);
+  writeHeader(frame, body.length, seq, code, 0, vmid);
   frame.set(body, HEADER_SIZE);
   return frame;
+}
+
+const handedOver = new WeakSet<Uint8Array>();
+
+/**
+ * Marks bytes their owner will never change again, so that a frame carrying them raw may send
+ * them as they are, after a separate head, instead of copying them into one buffer.
+ */
+export function handOver<T extends Uint8Array>(bytes: T): T {
+  handedOver.add(bytes);
+  return bytes;
 }
 
 /** Encodes one frame. Throws RangeError if the payload is over the limit. */
@@ -63,7 +106,46 @@ export function encodeFrame(
   payload: unknown,
   maxPayload = DEFAULT_MAX_PAYLOAD,
 ): Uint8Array {
-  return frameBytes(seq, code, vmid, encoder.encode(payload), maxPayload);
+  const parts = encodeFrameParts(seq, code, vmid, payload, maxPayload);
+  if (parts.length === 1) return parts[0];
+  const frame = new Uint8Array(parts[0].length + parts[1].length);
+  frame.set(parts[0]);
+  frame.set(parts[1], parts[0].length);
+  return frame;
+}
+
+/**
+ * Encodes one frame as the byte strings to send in order: one, or a head and then bytes given
+ * with handOver() (a RAW_TAIL frame), which are not copied. Throws RangeError like encodeFrame().
+ */
+export function encodeFrameParts(
+  seq: number,
+  code: Code,
+  vmid: number,
+  payload: unknown,
+  maxPayload = DEFAULT_MAX_PAYLOAD,
+): Uint8Array[] {
+  const key = rawField(payload);
+  if (key === undefined) return [frameBytes(seq, code, vmid, encoder.encode(payload), maxPayload)];
+  const record = payload as Record<string, unknown>;
+  const raw = record[key] as Uint8Array;
+  const rest: Record<string, unknown> = {};
+  for (const k in record) if (k !== key) rest[k] = record[k];
+  const meta = encoder.encode([key, rest]);
+  const length = 4 + meta.length + raw.length;
+  if (length > maxPayload) {
+    throw new RangeError(
+      `${codeName(code)} payload is ${length} bytes, over the ${maxPayload}-byte frame limit`,
+    );
+  }
+  const whole = !handedOver.has(raw);
+  const frame = new Uint8Array(HEADER_SIZE + 4 + meta.length + (whole ? raw.length : 0));
+  writeHeader(frame, length, seq, code, RAW_TAIL, vmid);
+  new DataView(frame.buffer).setUint32(HEADER_SIZE, meta.length, true);
+  frame.set(meta, HEADER_SIZE + 4);
+  if (!whole) return [frame, raw];
+  frame.set(raw, HEADER_SIZE + 4 + meta.length);
+  return [frame];
 }
 
 const INITIAL_BUFFER = 256 * 1024;
@@ -139,18 +221,14 @@ export class FrameDecoder {
       throw new RangeError(`Frame of ${length} bytes is over the ${this.maxPayload}-byte limit`);
     }
     if (code >= Code.CODE_BOUND) throw new RangeError(`Frame has unknown message code ${code}`);
-    if (view.getUint16(at + 10, true) !== 0) {
+    const flags = view.getUint16(at + 10, true);
+    if ((flags & ~RAW_TAIL) !== 0) {
       throw new RangeError(`Frame header has non-zero reserved bits (${codeName(code)})`);
     }
     if (length === 0) throw new SyntaxError(`Frame ${codeName(code)} has an empty payload`);
     if (available < HEADER_SIZE + length) return null;
     const body = this.#buffer.subarray(at + HEADER_SIZE, at + HEADER_SIZE + length);
-    let payload: unknown;
-    try {
-      payload = decoder.decode(body);
-    } catch (error) {
-      throw new SyntaxError(`Frame ${codeName(code)} payload is not valid CBOR`, { cause: error });
-    }
+    const payload = flags & RAW_TAIL ? decodeRawTail(code, body) : decodeCbor(code, body);
     this.#start = at + HEADER_SIZE + length;
     return {
       seq: view.getUint32(at + 4, true),
@@ -174,6 +252,38 @@ export class FrameDecoder {
     this.#start = 0;
     this.#end = pending;
   }
+}
+
+function decodeCbor(code: Code, body: Uint8Array): unknown {
+  try {
+    return decoder.decode(body);
+  } catch (error) {
+    throw new SyntaxError(`Frame ${codeName(code)} payload is not valid CBOR`, { cause: error });
+  }
+}
+
+/** A RAW_TAIL payload: the map from its CBOR, with the raw field put back (copied out). */
+function decodeRawTail(code: Code, body: Uint8Array): unknown {
+  const metaLength = body.length >= 4
+    ? new DataView(body.buffer, body.byteOffset, 4).getUint32(0, true)
+    : -1;
+  if (metaLength < 1 || 4 + metaLength > body.length) {
+    throw new SyntaxError(`Frame ${codeName(code)} has a bad raw-tail header`);
+  }
+  const meta = decodeCbor(code, body.subarray(4, 4 + metaLength));
+  if (
+    !Array.isArray(meta) || meta.length !== 2 || typeof meta[0] !== "string" ||
+    meta[0] === "__proto__" ||
+    typeof meta[1] !== "object" || meta[1] === null || Array.isArray(meta[1])
+  ) {
+    throw new SyntaxError(`Frame ${codeName(code)} has a bad raw-tail map`);
+  }
+  const record = meta[1] as Record<string, unknown>;
+  // new + set rather than slice(): V8's slice of a large typed array is many times slower.
+  const raw = new Uint8Array(body.length - 4 - metaLength);
+  raw.set(body.subarray(4 + metaLength));
+  record[meta[0]] = raw;
+  return record;
 }
 
 /** Decodes a buffer holding whole frames only; throws on a corrupt or truncated one. */

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { Code } from "./codes.ts";
-import { decodeFrames, encodeFrame, FrameDecoder, HEADER_SIZE } from "./frame.ts";
+import {
+  decodeFrames,
+  encodeFrame,
+  encodeFrameParts,
+  FrameDecoder,
+  handOver,
+  HEADER_SIZE,
+} from "./frame.ts";
 
 /** Deterministic pseudo-random numbers, so a failing split can be replayed. */
 function random(seed: number): () => number {
@@ -33,6 +40,51 @@ Deno.test("encodeFrame() and decodeFrames() round-trip header fields and payload
     vmid: 42,
     payload: { sender: 1, signum: 9, list: [1, "a", null] },
   });
+});
+
+Deno.test("encodeFrame() carries a large top-level byte string raw, and it decodes back", () => {
+  const data = new Uint8Array(70000).map((_, i) => i * 7);
+  const payload = { op: "pipe_push", id: 3, data, small: new Uint8Array([1, 2]) };
+  const bytes = encodeFrame(0, Code.USER, 5, payload);
+  assert.equal(new DataView(bytes.buffer).getUint16(10, true), 0x8000); // RAW_TAIL
+  assert.ok(bytes.length < HEADER_SIZE + data.length + 64); // the bytes once, no CBOR around them
+  const [frame] = decodeFrames(bytes);
+  assert.deepEqual(frame.payload, payload);
+  // Split anywhere, and as a reply, it decodes the same.
+  const decoder = new FrameDecoder();
+  const frames = [
+    ...decoder.push(bytes.subarray(0, 20)),
+    ...decoder.push(bytes.subarray(20, 40000)),
+    ...decoder.push(bytes.subarray(40000)),
+  ];
+  assert.deepEqual(frames[0].payload, payload);
+  const reply = { result: data, state: { length: 0 } };
+  assert.deepEqual(decodeFrames(encodeFrame(9, Code.RESPONSE, 1, reply))[0].payload, reply);
+});
+
+Deno.test("encodeFrameParts() sends handed-over bytes after the head, uncopied", () => {
+  const data = new Uint8Array(10000).fill(9);
+  const copied = encodeFrameParts(1, Code.RESPONSE, 2, { result: data });
+  assert.equal(copied.length, 1);
+  const parts = encodeFrameParts(1, Code.RESPONSE, 2, { result: handOver(data) });
+  assert.equal(parts.length, 2);
+  assert.equal(parts[1], data);
+  const joined = new Uint8Array(parts[0].length + parts[1].length);
+  joined.set(parts[0]);
+  joined.set(parts[1], parts[0].length);
+  assert.deepEqual(joined, copied[0]);
+  assert.deepEqual(decodeFrames(joined)[0].payload, { result: data });
+});
+
+Deno.test("decodeFrames() rejects a raw-tail frame whose header or map is corrupt", () => {
+  const bytes = encodeFrame(0, Code.USER, 5, { data: new Uint8Array(4096) });
+  const view = new DataView(bytes.buffer);
+  const meta = view.getUint32(HEADER_SIZE, true);
+  view.setUint32(HEADER_SIZE, 1 << 20, true);
+  assert.throws(() => decodeFrames(bytes), /raw-tail header/);
+  view.setUint32(HEADER_SIZE, meta, true);
+  bytes[HEADER_SIZE + 4] = 0xa0; // an empty map where [name, map] belongs
+  assert.throws(() => decodeFrames(bytes), /raw-tail map|not valid CBOR/);
 });
 
 Deno.test("FrameDecoder reassembles frames under fuzzed splits, several per chunk", () => {

@@ -8,7 +8,7 @@
 // and never throws out of the read loop. Who the peer is (HELLO) is the worker's business.
 import { type Code, codeName } from "./codes.ts";
 import { asError, LinkClosedError } from "./errors.ts";
-import { DEFAULT_MAX_PAYLOAD, encodeFrame, type Frame, FrameDecoder } from "./frame.ts";
+import { DEFAULT_MAX_PAYLOAD, encodeFrameParts, type Frame, FrameDecoder } from "./frame.ts";
 
 /** The byte stream under a link. `write` may write less than asked (the link resumes it). */
 export interface ByteChannel {
@@ -169,7 +169,9 @@ export class Link {
 
   /** Encodes and queues one frame. Throws RangeError (over the limit) or LinkClosedError. */
   sendFrame(seq: number, code: Code, vmid: number, payload: unknown): void {
-    this.write(encodeFrame(seq, code, vmid, payload, this.maxPayload), code);
+    for (const part of encodeFrameParts(seq, code, vmid, payload, this.maxPayload)) {
+      this.write(part, code);
+    }
   }
 
   /** Queues encoded frame bytes; they are written in order, whatever the channel accepts. */

@@ -71,6 +71,33 @@ Deno.test("a busybox sh pipeline with data in flight restores elsewhere with ide
   });
 });
 
+// A writer that outruns its readers: seq fills the pipe by write credit (bytes pushed to the
+// supervisor one-way, writes completing at once) and waits for room most of the time.
+const STREAM = `${BUSYBOX} seq 1 100000 | ${BUSYBOX} tr 0-9 a-j | ${BUSYBOX} md5sum`;
+
+Deno.test("a pipe written by credit, full and in flight, is whole in the checkpoint", async () => {
+  await withTempDir(async (tmp) => {
+    const native = await new Deno.Command(BUSYBOX, { args: ["sh", "-c", STREAM] }).output();
+    assert.ok(native.success);
+    const expected = new TextDecoder().decode(native.stdout);
+    const name = uniqueName("stream");
+    const job = startNamed(name, BUSYBOX, ["sh", "-c", STREAM]);
+    let cp;
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      cp = await checkpoint(name, `${tmp}/cp`);
+    } finally {
+      job.kill();
+      await job.status;
+    }
+    assert.equal(cp.code, 0, cp.stderr);
+    assert.equal(job.stdout, "", "checkpointed before the end");
+    const r = startRestore(`${tmp}/cp`, tmp);
+    assert.equal((await r.status).code, 0, r.stderr);
+    assert.equal(r.stdout, expected);
+  });
+});
+
 // A reader blocked on a pipe (cat), a writer's subshell in nanosleep (sleep), the shell in wait4.
 const BLOCKED =
   `(${BUSYBOX} sleep 2; echo late; ${BUSYBOX} sleep 1; echo later) | ${BUSYBOX} cat; ` +

@@ -10,8 +10,10 @@
 
 import { Code } from "../../ipc/codes.ts";
 import { IpcWorker } from "../../ipc/worker.ts";
+import { handOver } from "../../ipc/frame.ts";
 import { HostFile, type SharedOffset } from "../kernel/host_file.ts";
 import { PipeEnd } from "../kernel/pipe.ts";
+import { WriteCredits } from "../kernel/remote_pipe.ts";
 import { forwardHostSignals } from "../kernel/signal_host.ts";
 import type { ExitStatus, Process } from "../kernel/process.ts";
 import {
@@ -48,6 +50,9 @@ export class GuestHost {
   vforkParent = 0;
   private vforkWaiters = new Map<number, (mem: MemorySnapshot | undefined) => void>();
 
+  /** Write credit on supervisor pipes, by pipe id (runtime/kernel/remote_pipe.ts). */
+  readonly pipeCredits = new WriteCredits();
+
   /** A restored process runs once the leader releases the whole tree (one barrier). */
   readonly released = Promise.withResolvers<void>();
 
@@ -56,6 +61,15 @@ export class GuestHost {
   /** A request to the supervisor; resolves with its reply. */
   ask(message: Record<string, unknown>): Promise<unknown> {
     return this.worker.request(this.worker.leaderVmid, Code.USER, message);
+  }
+
+  /**
+   * A one-way message to the supervisor (after everything this host sent before it). `owned`:
+   * bytes in it that nobody changes any more, sent as they are rather than copied (frame.ts).
+   */
+  tell(message: Record<string, unknown>, owned?: Uint8Array): void {
+    if (owned) handOver(owned);
+    this.worker.send(this.worker.leaderVmid, Code.USER, message).catch(() => {});
   }
 
   /** Resolves when a child's state changes (for wait4). */
@@ -161,6 +175,9 @@ export class GuestHost {
     } catch {
       return -EAGAIN;
     }
+    // The supervisor took back this host's credit on the write ends the child now shares; every
+    // grant it sent before is in, since they came ahead of this reply.
+    for (const ref of pipes) if (ref.end === "w") this.pipeCredits.of(p.pid, ref.id).revoke();
     snap.ids = { pid: child.pid, ppid: p.pid, pgid: p.pgid, sid: p.sid, tid: child.pid };
     this.children.set(child.pid, p.pgid);
     this.exitSignals.set(child.pid, options.exitSignal);
@@ -271,6 +288,7 @@ const HOST_OPS: Record<string, HostOp> = {
   cp_resume:  (h, m) => member.resume(h, String(m.session)),
   cp_write:   (h, m) => member.writeCaptured(h, String(m.session), String(m.path)),
   release:    (h) => h.released.resolve(),
+  pipe_grant: (h, m) => h.pipeCredits.of(Number(m.pid), Number(m.id)).grant(Number(m.generation), Number(m.n), Number(m.readers), Number(m.capacity)),
 };
 
 function exitInfo(s: ExitStatus): ExitInfo {

@@ -16,6 +16,23 @@ import { type PipeRef, PipeTable, type PipeTableSnapshot } from "./pipes.ts";
 import { type ExitInfo, INIT_PID, type ProcEntry, ProcTable } from "./proc_table.ts";
 
 const SIGKILL = 9;
+
+/**
+ * glibc malloc settings for guest hosts (unless the user set their own): hosts allocate and free
+ * many 64 KiB buffers (pipe data, frames), and with the default 128 KiB trim threshold the heap
+ * top goes back to the kernel and faults back in, page by page, over and over.
+ */
+function hostMalloc(): Record<string, string> {
+  try {
+    if (Deno.env.get("GLIBC_TUNABLES") !== undefined) return {};
+  } catch {
+    return {}; // no permission to read the environment: leave it alone
+  }
+  return {
+    GLIBC_TUNABLES: "glibc.malloc.trim_threshold=16777216:glibc.malloc.mmap_threshold=4194304",
+  };
+}
+
 const EPERM = 1, ESRCH = 3, EINVAL = 22;
 
 export interface SupervisorOptions {
@@ -68,7 +85,10 @@ type Op = (s: Supervisor, msg: Record<string, unknown>, source: number) => unkno
 
 export class Supervisor {
   readonly procs: ProcTable;
-  readonly pipes = new PipeTable();
+  /** Pipe buffers; credit grants name the guest they are for (hosts run one guest after another). */
+  readonly pipes = new PipeTable((vmid, message) =>
+    this.tell(vmid, { ...message, pid: this.procs.byVmid(vmid)?.pid ?? 0 })
+  );
   /** Offsets of regular-file descriptions shared across processes (fork), by id. */
   readonly offsets = new Map<number, number>();
   private nextOffset = 1;
@@ -123,7 +143,7 @@ export class Supervisor {
     });
     const child = new Deno.Command(command, {
       args,
-      env: { [BOOT_ENV]: boot },
+      env: { [BOOT_ENV]: boot, ...hostMalloc() },
       stdin: "inherit",
       stdout: "inherit",
       stderr: this.options.stderr ?? "inherit",
@@ -386,7 +406,7 @@ export class Supervisor {
       vmid: host.vmid,
       state: "running",
     });
-    this.pipes.inherit(host.vmid, pipes);
+    this.pipes.inherit(host.vmid, pipes, parent.vmid);
     for (const handle of lockHandles) this.lockHolders.get(handle)?.add(host.vmid);
     return { pid, vmid: host.vmid };
   }
@@ -497,6 +517,11 @@ const num = (v: unknown, name: string): number => {
   return v;
 };
 
+const bytes = (v: unknown): Uint8Array => {
+  if (!(v instanceof Uint8Array)) throw new TypeError("Bad data");
+  return v;
+};
+
 // deno-fmt-ignore
 const OPS: Record<string, Op> = {
   ready:   (s, _m, source) => s.hostReady(source),
@@ -518,10 +543,12 @@ const OPS: Record<string, Op> = {
   lock_drop:    (s, m, source) => s.dropLockHandle(num(m.handle, "handle"), source),
   lock_rename:  (s, m) => s.renameLocks(m.pairs),
   pipe_create:  (s, _m, source) => s.pipes.create(source),
-  pipe_read:    (s, m) => s.pipes.read(num(m.id, "id"), num(m.max, "max")),
-  pipe_write:   (s, m) => s.pipes.write(num(m.id, "id"), m.data as Uint8Array),
-  pipe_wait:    (s, m) => s.pipes.wait(num(m.id, "id"), m.end === "r" ? "r" : "w", num(m.size, "size")),
-  pipe_close:   (s, m, source) => s.pipes.close(source, num(m.id, "id"), m.end === "r" ? "r" : "w"),
+  pipe_read:    (s, m, source) => s.pipes.read(source, num(m.id, "id"), num(m.max, "max"), m.wait === true, Number(m.ticket) || 0),
+  pipe_cancel:  (s, m, source) => s.pipes.cancel(source, num(m.id, "id"), num(m.ticket, "ticket")),
+  pipe_write:   (s, m, source) => s.pipes.write(source, num(m.id, "id"), bytes(m.data), Number(m.generation) || 0),
+  pipe_push:    (s, m, source) => s.pipes.push(source, num(m.id, "id"), bytes(m.data)),
+  pipe_wait:    (s, m, source) => s.pipes.wait(source, num(m.id, "id"), m.end === "r" ? "r" : "w", num(m.size, "size")),
+  pipe_close:   (s, m, source) => s.pipes.close(source, num(m.id, "id"), m.end === "r" ? "r" : "w", Number(m.generation) || 0),
   pipe_state:   (s, m) => s.pipes.current(num(m.id, "id")),
-  pipe_setsize: (s, m) => s.pipes.setCapacity(num(m.id, "id"), num(m.size, "size")),
+  pipe_setsize: (s, m, source) => s.pipes.setCapacity(source, num(m.id, "id"), num(m.size, "size"), Number(m.generation) || 0),
 };

@@ -150,6 +150,12 @@ export abstract class OpenFile {
   read(_p: Process, _buf: Uint8Array): number | Promise<number> {
     return -EBADF;
   }
+  /**
+   * read() for files whose bytes arrive as arrays of their own (a supervisor pipe): up to `max`
+   * bytes, or -errno, with no buffer to fill. Undefined where read() is the way.
+   */
+  readBytes?(p: Process, max: number): Promise<Uint8Array | number>;
+  /** `data` is the caller's own copy, never changed afterwards: a file may keep it (pipes do). */
   write(_p: Process, _data: Uint8Array): number | Promise<number> {
     return -EBADF;
   }

@@ -1,9 +1,10 @@
 // Pipe ends as open file descriptions. The bytes live in a PipeBuffer: in this process for a
-// single-process job (LocalPipe), or in the supervisor for a multi-process job (RemotePipe, one
-// IPC request per operation, so every process of the tree shares one buffer and a checkpoint
-// finds all pipe contents in the leader). Blocking reads and writes wait for readiness through
-// blockingWait (signals interrupt them, nothing is consumed by an interrupted wait), then try
-// again; a write with no reader left gets EPIPE and raises SIGPIPE, as Linux does.
+// single-process job (LocalPipe), or in the supervisor for a multi-process job (RemotePipe in
+// remote_pipe.ts: every process of the tree shares one buffer and a checkpoint finds all pipe
+// contents in the leader). Blocking reads and writes wait for readiness through blockingWait
+// (signals interrupt them, nothing is consumed by an interrupted wait), then try again; a
+// remote blocking read waits in the supervisor instead and is cancelled when interrupted. A
+// write with no reader left gets EPIPE and raises SIGPIPE, as Linux does.
 
 import { EAGAIN, EINVAL, EPIPE } from "./errno.ts";
 import {
@@ -23,6 +24,7 @@ import {
 } from "./files.ts";
 import { PIPE_BUF, PipeBuffer } from "./pipe_buffer.ts";
 import type { Process } from "./process.ts";
+import { type PendingRead, RemotePipe } from "./remote_pipe.ts";
 
 const S_IFIFO = 0o010000;
 const SIGPIPE = 13, SI_USER = 0;
@@ -42,13 +44,16 @@ export interface PipeBackend {
   readonly id: number;
   /** Bytes (empty at end of file) or -EAGAIN / -errno. */
   read(max: number): Uint8Array | number | Promise<Uint8Array | number>;
+  /** A blocking read that waits where the bytes are (when the backend can). */
+  readWaiting?(max: number): PendingRead;
   /** Bytes accepted, or -EAGAIN / -EPIPE. */
   write(data: Uint8Array): number | Promise<number>;
   /** Resolves when the `end` may be ready (for `size` bytes when writing). */
   waitReady(end: "r" | "w", size: number): Promise<void>;
-  state(): PipeState;
+  /** The state as `end` sees it (a writer holding credit knows its room best). */
+  state(end: "r" | "w"): PipeState;
   /** Fetches the current state when it is kept elsewhere. */
-  refresh?(): Promise<void>;
+  refresh?(end: "r" | "w"): Promise<void>;
   close(end: "r" | "w"): void;
   setCapacity(size: number): number | Promise<number>;
 }
@@ -81,42 +86,6 @@ export class LocalPipe implements PipeBackend {
   }
 }
 
-/** A pipe whose buffer the supervisor keeps (runtime/host/pipes.ts). */
-export class RemotePipe implements PipeBackend {
-  private last: PipeState = { length: 0, capacity: 65536, readers: 1, writers: 1 };
-  constructor(private readonly p: Process, readonly id: number) {}
-
-  private async ask(message: Record<string, unknown>): Promise<unknown> {
-    const reply = await this.p.host!.ask({ ...message, id: this.id }) as {
-      result: unknown;
-      state: PipeState;
-    };
-    this.last = reply.state;
-    return reply.result;
-  }
-  async read(max: number): Promise<Uint8Array | number> {
-    return await this.ask({ op: "pipe_read", max }) as Uint8Array | number;
-  }
-  async write(data: Uint8Array): Promise<number> {
-    return await this.ask({ op: "pipe_write", data }) as number;
-  }
-  async waitReady(end: "r" | "w", size: number): Promise<void> {
-    await this.ask({ op: "pipe_wait", end, size });
-  }
-  state(): PipeState {
-    return this.last;
-  }
-  async refresh(): Promise<void> {
-    await this.ask({ op: "pipe_state" });
-  }
-  close(end: "r" | "w"): void {
-    this.p.host!.ask({ op: "pipe_close", id: this.id, end }).catch(() => {});
-  }
-  async setCapacity(size: number): Promise<number> {
-    return await this.ask({ op: "pipe_setsize", size }) as number;
-  }
-}
-
 export class PipeEnd extends OpenFile {
   constructor(readonly pipe: PipeBackend, readonly end: "r" | "w", flags: number) {
     super((end === "r" ? O_RDONLY : O_WRONLY) | (flags & O_NONBLOCK));
@@ -133,6 +102,12 @@ export class PipeEnd extends OpenFile {
   override async read(p: Process, buf: Uint8Array): Promise<number> {
     if (this.end !== "r") return -9;
     if (buf.length === 0) return 0;
+    if (this.pipe.readWaiting && !(this.flags & O_NONBLOCK)) {
+      const r = await this.readWaiting(p, buf.length);
+      if (typeof r === "number") return r;
+      buf.set(r);
+      return r.length;
+    }
     for (;;) {
       const r = await this.pipe.read(buf.length);
       if (typeof r !== "number") {
@@ -143,6 +118,28 @@ export class PipeEnd extends OpenFile {
       const w = await blockingWait(p, this.pipe.waitReady("r", 1));
       if (typeof w === "number") return w;
     }
+  }
+
+  /** The bytes as they came (sys_rw.ts copies them straight into guest memory). */
+  override async readBytes(p: Process, max: number): Promise<Uint8Array | number> {
+    if (this.end !== "r") return -9;
+    if (!this.pipe.readWaiting || (this.flags & O_NONBLOCK)) {
+      const buf = new Uint8Array(max);
+      const n = await this.read(p, buf);
+      return n < 0 ? n : buf.subarray(0, n);
+    }
+    return await this.readWaiting(p, max);
+  }
+
+  /** A blocking read that waits in the supervisor; interrupted, it is cancelled there. */
+  private async readWaiting(p: Process, max: number): Promise<Uint8Array | number> {
+    const pending = this.pipe.readWaiting!(max);
+    const w = await blockingWait(p, pending.done.then((r) => ({ r })));
+    if (typeof w !== "number") return w.r;
+    // Interrupted: bytes the supervisor already sent are still this read's.
+    pending.cancel();
+    const r = await pending.done;
+    return typeof r === "number" ? w : r;
   }
 
   override async write(p: Process, data: Uint8Array): Promise<number> {
@@ -173,7 +170,7 @@ export class PipeEnd extends OpenFile {
   }
 
   override poll(_events: number): number {
-    const s = this.pipe.state();
+    const s = this.pipe.state(this.end);
     if (this.end === "r") {
       return (s.length > 0 ? POLLIN : 0) | (s.writers === 0 ? POLLHUP : 0);
     }
@@ -182,7 +179,7 @@ export class PipeEnd extends OpenFile {
   }
 
   override refresh(): Promise<void> | undefined {
-    return this.pipe.refresh?.();
+    return this.pipe.refresh?.(this.end);
   }
 
   override waitReady(_events: number): Promise<void> {
@@ -190,14 +187,14 @@ export class PipeEnd extends OpenFile {
   }
 
   override readable(): number {
-    return this.pipe.state().length;
+    return this.pipe.state(this.end).length;
   }
 
   override async ioctl(p: Process, request: number, arg: number): Promise<number> {
     if (request === FIONREAD) {
-      await this.pipe.refresh?.();
+      await this.pipe.refresh?.(this.end);
       const b = new Uint8Array(4);
-      new DataView(b.buffer).setInt32(0, this.end === "r" ? this.pipe.state().length : 0, true);
+      new DataView(b.buffer).setInt32(0, this.end === "r" ? this.pipe.state("r").length : 0, true);
       p.mem.write(arg, b);
       return 0;
     }
@@ -210,8 +207,9 @@ export class PipeEnd extends OpenFile {
     arg: number,
   ): number | Promise<number> | undefined {
     if (cmd === F_GETPIPE_SZ) {
-      const pending = this.pipe.refresh?.();
-      return pending ? pending.then(() => this.pipe.state().capacity) : this.pipe.state().capacity;
+      const pending = this.pipe.refresh?.("r");
+      const capacity = () => this.pipe.state("r").capacity;
+      return pending ? pending.then(capacity) : capacity();
     }
     if (cmd === F_SETPIPE_SZ) {
       if (arg < 0 || arg > 0x7fffffff) return -EINVAL;

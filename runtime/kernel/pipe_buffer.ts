@@ -3,9 +3,13 @@
 // one per pipe and serves every process's ends over IPC, so a checkpoint captures all pipe
 // contents in one place).
 //
-// Invariants: `length` bytes are buffered in `chunks`, never more than `capacity`; a write of at
-// most PIPE_BUF bytes goes in whole or not at all; readers and writers count open ends
-// (descriptions), and waiters are woken whenever data, room, or an end count changes.
+// Invariants: `length` bytes are buffered in `chunks`; `length + reserved` never exceeds
+// `capacity` (but for a capacity shrunk under a reservation); a write of at most PIPE_BUF bytes
+// goes in whole or not at all; readers and writers count open ends (descriptions), and waiters
+// are woken whenever data, room, or an end count changes.
+//
+// `reserved` is room promised to a writer elsewhere (the supervisor's credit to a pipe's only
+// writing host, runtime/host/pipes.ts): write() leaves it alone, and accept() fills it.
 
 export const PIPE_BUF = 4096;
 export const DEFAULT_PIPE_CAPACITY = 65536;
@@ -18,12 +22,21 @@ export class PipeBuffer {
   capacity = DEFAULT_PIPE_CAPACITY;
   readers = 0;
   writers = 0;
+  /** Room promised to a writer that will fill it through accept() (never in a snapshot). */
+  reserved = 0;
   private waiters: (() => void)[] = [];
 
   /** Bytes read (empty: end of file), or -EAGAIN when empty while a writer is open. */
   read(max: number): Uint8Array | number {
     if (this.length === 0) return this.writers > 0 ? -EAGAIN : new Uint8Array(0);
     const n = Math.min(max, this.length);
+    if (this.head === 0 && this.chunks[0].length === n) {
+      // A whole chunk: handed over as it is (chunks are never changed once buffered).
+      this.length -= n;
+      const whole = this.chunks.shift()!;
+      this.wake();
+      return whole;
+    }
     const out = new Uint8Array(n);
     let at = 0;
     while (at < n) {
@@ -48,14 +61,35 @@ export class PipeBuffer {
    */
   write(data: Uint8Array): number {
     if (this.readers === 0) return -EPIPE;
-    const room = this.capacity - this.length;
+    const room = this.room;
     if (data.length === 0) return 0;
-    if (room === 0 || (data.length <= PIPE_BUF && room < data.length)) return -EAGAIN;
+    if (room <= 0 || (data.length <= PIPE_BUF && room < data.length)) return -EAGAIN;
     const n = Math.min(room, data.length);
-    this.chunks.push(data.slice(0, n));
+    const copy = new Uint8Array(n); // not slice(): far slower on large arrays in V8
+    copy.set(data.subarray(0, n));
+    this.chunks.push(copy);
     this.length += n;
     this.wake();
     return n;
+  }
+
+  /**
+   * Takes `data` into room reserved for it earlier (a write that already completed for its
+   * writer); with no reader left the bytes are dropped, as Linux drops a pipe nobody can read.
+   * `data` must not change afterwards (it is kept, not copied). `fromReserved` false: the room
+   * was taken back meanwhile, and the bytes go in regardless (the writer was told they did).
+   */
+  accept(data: Uint8Array, fromReserved = true): void {
+    if (fromReserved) this.reserved = Math.max(0, this.reserved - data.length);
+    if (this.readers === 0 || data.length === 0) return;
+    this.chunks.push(data);
+    this.length += data.length;
+    this.wake();
+  }
+
+  /** Room neither filled nor promised. */
+  get room(): number {
+    return this.capacity - this.length - this.reserved;
   }
 
   /** Whether a read would not block, and whether a write of `size` bytes would not block. */
@@ -64,7 +98,7 @@ export class PipeBuffer {
   }
 
   writable(size = 1): boolean {
-    return this.readers === 0 || this.capacity - this.length >= Math.min(size, PIPE_BUF);
+    return this.readers === 0 || this.room >= Math.min(size, PIPE_BUF);
   }
 
   /** Resolves at the next change (data, room, or an end opened or closed). */
@@ -118,6 +152,7 @@ export class PipeBuffer {
     this.head = 0;
     this.length = s.data.length;
     this.capacity = s.capacity;
+    this.reserved = 0;
     this.readers = s.readers;
     this.writers = s.writers;
   }

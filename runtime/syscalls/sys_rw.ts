@@ -12,6 +12,12 @@ async function sysRead(p: Process, a: Args): Promise<number> {
   const f = p.fds.get(a.int(0));
   if (!f || !canRead(f)) return -EBADF;
   const addr = a.ulong(1), len = Math.min(a.ulong(2), MAX_RW, 1 << 24);
+  if (f.readBytes && len > 0) {
+    const r = await f.readBytes(p, len);
+    if (typeof r === "number") return r;
+    p.mem.write(addr, r);
+    return r.length;
+  }
   const buf = new Uint8Array(len);
   const n = await f.read(p, buf);
   if (n > 0) p.mem.write(addr, buf.subarray(0, n));
