@@ -43,7 +43,8 @@ export interface CheckpointResult {
 
 /** A checkpoint that did not happen; the tree was left running. */
 export class CheckpointError extends Error {
-  constructor(message: string) {
+  /** `busy`: another checkpoint of the job was under way (nothing was attempted). */
+  constructor(message: string, readonly busy = false) {
     super(message);
     this.name = "CheckpointError";
   }
@@ -70,7 +71,9 @@ export async function checkpointTree(
   dir: string,
   options: CheckpointOptions = {},
 ): Promise<CheckpointResult> {
-  if (busy.has(s)) throw new CheckpointError("A checkpoint of this job is already in progress");
+  if (busy.has(s)) {
+    throw new CheckpointError("A checkpoint of this job is already in progress", true);
+  }
   busy.add(s);
   try {
     return await checkpointOnce(s, dir, options);

@@ -13,6 +13,7 @@
 import type { GuestHost } from "../runtime/host/guest_host.ts";
 import type { Process } from "../runtime/kernel/process.ts";
 import { restoreProcess, snapshotProcess } from "../runtime/kernel/snapshot.ts";
+import { CHECKPOINT_RESTORED } from "../runtime/syscalls/sys_supervisor.ts";
 import { digest } from "./image.ts";
 import { decodeProcessImage, encodeProcessImage, type ProcessImage } from "./process_image.ts";
 
@@ -84,7 +85,13 @@ export async function capture(host: GuestHost, session: string): Promise<number>
   const s = current(host, session);
   await s.parked;
   const p = host.process!;
-  s.image = { vmid: host.worker.vmid, snapshot: snapshotProcess(p), job: host.jobState() };
+  const snapshot = snapshotProcess(p);
+  if (p.inCheckpointCall) {
+    // It asked for this checkpoint: restored, its call returns CHECKPOINT_RESTORED.
+    snapshot.cpu.lo[0] = CHECKPOINT_RESTORED;
+    snapshot.cpu.hi[0] = 0;
+  }
+  s.image = { vmid: host.worker.vmid, snapshot, job: host.jobState() };
   return s.image.snapshot.mem.data.length;
 }
 

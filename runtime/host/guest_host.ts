@@ -190,6 +190,19 @@ export class GuestHost {
     return child.pid;
   }
 
+  /**
+   * supervisor_checkpoint: the leader checkpoints the whole tree into `dir` (a host path) while
+   * this process waits inside the call; resolves with 0 or -errno (sys_supervisor.ts).
+   */
+  async checkpointTree(p: Process, dir: string, stop: boolean): Promise<number> {
+    p.inCheckpointCall = true;
+    try {
+      return await this.ask({ op: "checkpoint", pid: p.pid, dir, stop }) as number;
+    } finally {
+      p.inCheckpointCall = false;
+    }
+  }
+
   /** A file offset the supervisor keeps for descriptions shared across processes. */
   sharedOffset(id: number): SharedOffset {
     return {

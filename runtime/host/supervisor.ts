@@ -13,10 +13,12 @@ import { Code, LEADER_VMID } from "../../ipc/codes.ts";
 import { type Leader, type LeaderSnapshot, startLeader } from "../../ipc/leader.ts";
 import { BOOT_ENV, encodeBoot, hostCommand, JOB_MAX_PAYLOAD } from "./boot.ts";
 import { type PipeRef, PipeTable, type PipeTableSnapshot } from "./pipes.ts";
+import { CheckpointError, checkpointTree } from "../../checkpoint/coordinator.ts";
+import { hostErrno } from "../kernel/host_errno.ts";
 import { type ExitInfo, INIT_PID, type ProcEntry, ProcTable } from "./proc_table.ts";
 
 const SIGKILL = 9;
-const EPERM = 1, ESRCH = 3, EINVAL = 22;
+const EPERM = 1, ESRCH = 3, EIO = 5, EBUSY = 16, EINVAL = 22;
 
 export interface SupervisorOptions {
   /** Idle guest hosts kept ready for fork (default 2). */
@@ -253,6 +255,23 @@ export class Supervisor {
     return this.rootExit ?? { code: 0 };
   }
 
+  /**
+   * A guest asked for a checkpoint of its own tree (supervisor_checkpoint, sys_supervisor.ts):
+   * resolves with 0 once it is committed, or -errno. A failure's reason goes to stderr, as the
+   * guest only sees EIO.
+   */
+  async checkpointForGuest(pid: number, dir: string, stop: boolean): Promise<number> {
+    try {
+      await checkpointTree(this, dir, { stop });
+      return 0;
+    } catch (e) {
+      if (!(e instanceof CheckpointError)) return -hostErrno(e); // the directory
+      if (e.busy) return -EBUSY;
+      console.error(`supervisor: checkpoint asked by process ${pid}: ${e.message}`);
+      return -EIO;
+    }
+  }
+
   /** A checkpoint with --stop committed: the job ends here, its processes with it. */
   stopJob(): void {
     this.stoppedByCheckpoint = true;
@@ -477,5 +496,6 @@ const OPS: Record<string, Op> = {
   pipe_wait:    (s, m) => s.pipes.wait(num(m.id, "id"), m.end === "r" ? "r" : "w", num(m.size, "size")),
   pipe_close:   (s, m, source) => s.pipes.close(source, num(m.id, "id"), m.end === "r" ? "r" : "w"),
   pipe_state:   (s, m) => s.pipes.current(num(m.id, "id")),
+  checkpoint:   (s, m) => s.checkpointForGuest(num(m.pid, "pid"), String(m.dir), m.stop === true),
   pipe_setsize: (s, m) => s.pipes.setCapacity(num(m.id, "id"), num(m.size, "size")),
 };

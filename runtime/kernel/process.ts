@@ -134,6 +134,12 @@ export class Process {
    * that it is re-issued afterwards (rip back on the SYSCALL, rax = its number).
    */
   requestPark(hold: () => Promise<void>): void {
+    if (this.inCheckpointCall) {
+      // It asked for this checkpoint and waits in that call: it parks where it stands.
+      this.parked = true;
+      hold().finally(() => this.parked = false);
+      return;
+    }
     this.parkHold = hold;
     this.cpu.stopRequest = true;
     this.signals.wakeForCheckpoint();
@@ -141,6 +147,11 @@ export class Process {
 
   /** Whether the loop is waiting at a safepoint for a park request to settle. */
   parked = false;
+  /**
+   * Inside its own supervisor_checkpoint call (sys_supervisor.ts): the process parks there, and
+   * its image returns from the call with CHECKPOINT_RESTORED.
+   */
+  inCheckpointCall = false;
 
   /** Runs the guest until it exits; returns how it ended. */
   async runUntilExit(): Promise<ExitStatus> {
