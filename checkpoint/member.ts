@@ -14,7 +14,7 @@ import type { GuestHost } from "../runtime/host/guest_host.ts";
 import type { Process } from "../runtime/kernel/process.ts";
 import { restoreProcess, snapshotProcess } from "../runtime/kernel/snapshot.ts";
 import { CHECKPOINT_RESTORED } from "../runtime/syscalls/sys_supervisor.ts";
-import { digest } from "./image.ts";
+import { digest, ImageError } from "./image.ts";
 import { decodeProcessImage, encodeProcessImage, type ProcessImage } from "./process_image.ts";
 
 const HOLD_LIMIT_MS = 600_000;
@@ -125,15 +125,21 @@ export async function writeCaptured(
 }
 
 /**
- * The restore job: reads the image (checking its digest against the manifest's) and rebuilds
- * the process and its host's job state; it runs once the leader releases the whole tree.
+ * The restore job: reads the image, refuses it unless its SHA-256 is the manifest's `expected`
+ * digest, and rebuilds the process and its host's job state; it runs once the leader releases the
+ * whole tree.
  */
-export function restoreFromImage(
+export async function restoreFromImage(
   host: GuestHost,
   path: string,
+  expected: string,
   options: { strace?: boolean },
-): Process {
-  const data = Deno.readFileSync(path);
+): Promise<Process> {
+  const data = await Deno.readFile(path);
+  if (await digest(data) !== expected) {
+    decodeProcessImage(data, path); // names the damaged record when a record check catches it
+    throw new ImageError(`${path}: SHA-256 differs from the manifest's (damaged or replaced)`);
+  }
   const image = decodeProcessImage(data, path);
   if (image.vmid !== host.worker.vmid) {
     throw new RangeError(`${path}: image of VMID ${image.vmid} given to host ${host.worker.vmid}`);

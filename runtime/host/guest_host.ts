@@ -376,7 +376,9 @@ async function runJob(
     p = j.kind === "fork"
       ? forkChild(host, j)
       : j.kind === "restore"
-      ? member.restoreFromImage(host, String(j.image), { strace: Boolean(j.strace) })
+      ? await member.restoreFromImage(host, String(j.path), String(j.digest), {
+        strace: Boolean(j.strace),
+      })
       : execRoot(j);
   } catch (e) {
     const load = e instanceof LoadError;

@@ -222,7 +222,7 @@ export class Supervisor {
    */
   async restoreJob(
     s: SupervisorSnapshot,
-    images: Map<number, string>,
+    images: Map<number, { path: string; digest: string }>,
     onReleased?: () => void,
   ): Promise<ExitInfo> {
     this.leader.services.restore(s.leader);
@@ -240,7 +240,7 @@ export class Supervisor {
     await Promise.all(hosts.map((h) => h.ready));
     const replies = await Promise.all(
       running.map((e) =>
-        this.ask(e.vmid, { op: "job", kind: "restore", image: images.get(e.vmid) }).catch((
+        this.ask(e.vmid, { op: "job", kind: "restore", ...images.get(e.vmid) }).catch((
           error,
         ) => ({ error: error instanceof Error ? error.message : String(error) }))
       ),
