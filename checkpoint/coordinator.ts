@@ -1,16 +1,18 @@
 // The leader's side of a coordinated checkpoint of a whole guest tree (member.ts is the hosts').
 //
-//   1. CHECKPOINT: every running process is asked to park (cp_park); each parks at its next
-//      safepoint, a blocking syscall rewound for restart, and answers READY. Processes forked or
+//   1. CHECKPOINT: every running process is asked to park (cp_checkpoint); each parks at its next
+//      safepoint, a blocking syscall rewound for restart, and answers READY ("ready"). Processes forked or
 //      ended meanwhile are taken in until the member set is stable (a parked process can neither
 //      fork nor exit, so this ends).
 //   2. Quiet: no guest runs; the leader copies its shared state (tree, pipes, offsets, ids) and
 //      every member copies its own state in memory (cp_capture).
-//   3. Unless --stop, RESUME now: the frozen time ends here; images are written after.
+//   3. Unless --stop, RESUME (cp_resume) now: the frozen time ends here; images are written after.
 //   4. Each member writes its image (cp_write) and reports DONE with size and SHA-256; the leader
 //      writes shared.img, then the manifest atomically: the commit point.
 //   5. --stop: the job ends after the commit. Any failure or timeout before the commit: ABORT
-//      (members released, the session directory removed) and the tree runs on unharmed.
+//      (cp_abort: members released, captured state dropped, the session directory removed) and
+//      the tree runs on unharmed.
+// These messages are supervisor USER ops (the host's table is HOST_OPS in guest_host.ts).
 // Every wait is bounded. One checkpoint at a time per supervisor.
 
 import type { Supervisor } from "../runtime/host/supervisor.ts";
@@ -94,14 +96,14 @@ async function checkpointOnce(
   await Deno.mkdir(`${dir}/${session}`, { mode: 0o700 });
   const parked = new Set<number>(); // vmids
   let released = false;
-  const release = async () => {
+  const tellParked = (op: "cp_resume" | "cp_abort") =>
+    Promise.allSettled(
+      [...parked].map((vmid) => bounded(s.ask(vmid, { op, session }), 5000, op)),
+    );
+  const resume = async () => {
     if (released) return;
     released = true;
-    await Promise.allSettled(
-      [...parked].map((vmid) =>
-        bounded(s.ask(vmid, { op: "cp_resume", session, stop: false }), 5000, "resume")
-      ),
-    );
+    await tellParked("cp_resume");
   };
   let frozenMs = 0;
   try {
@@ -114,7 +116,7 @@ async function checkpointOnce(
       const left = Math.max(1, deadline - performance.now());
       const answers = await Promise.all(todo.map(async (e) => {
         const answer = await bounded(
-          s.ask(e.vmid, { op: "cp_park", session }),
+          s.ask(e.vmid, { op: "cp_checkpoint", session, dir }),
           left,
           `process ${e.pid} (VMID ${e.vmid}) parking`,
         ).catch((error) => {
@@ -122,12 +124,12 @@ async function checkpointOnce(
             ? error
             : new CheckpointError(`process ${e.pid} could not park: ${error?.message ?? error}`);
         });
-        if (answer === "parked") parked.add(e.vmid);
+        if (answer === "ready") parked.add(e.vmid);
         return { e, answer };
       }));
       // A process that was ending reports its exit to the leader: wait for that report.
       for (const { e, answer } of answers) {
-        if (answer === "parked") continue;
+        if (answer === "ready") continue;
         while (s.procs.get(e.pid)?.state === "running") {
           if (performance.now() > deadline) {
             throw new CheckpointError(`process ${e.pid} neither parked nor exited`);
@@ -148,7 +150,7 @@ async function checkpointOnce(
     );
     // 3. Resume now unless the job is to stop after the commit.
     if (!o.stop) {
-      await release();
+      await resume();
       frozenMs = performance.now() - started;
     }
     // 4. Images, shared state, then the manifest (the commit point).
@@ -190,7 +192,8 @@ async function checkpointOnce(
       totalMs: performance.now() - started,
     };
   } catch (e) {
-    await release();
+    released = true;
+    await tellParked("cp_abort");
     await Deno.remove(`${dir}/${session}`, { recursive: true }).catch(() => {});
     if (e instanceof CheckpointError) throw e;
     throw new CheckpointError(e instanceof Error ? e.message : String(e));

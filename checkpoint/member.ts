@@ -1,10 +1,13 @@
 // The guest host's side of a coordinated checkpoint (the leader's is coordinator.ts), and the
-// restore job. Messages arrive as supervisor USER ops (runtime/host/guest_host.ts HOST_OPS):
-//   cp_park {session}            -> the process parks at its next safepoint (SIGCP): "parked"
-//                                   (READY), or "exited" when it is already ending
-//   cp_capture {session}         -> the image is built in memory (the process stays parked)
-//   cp_resume {session, stop}    -> released (after capture, a RESUME; before commit, an ABORT)
-//   cp_write {session, path}     -> the captured image written and fsynced: {size, digest} (DONE)
+// restore job. The messages of DESIGN.md's protocol arrive as supervisor USER ops (HOST_OPS in
+// runtime/host/guest_host.ts):
+//   cp_checkpoint {session, dir} CHECKPOINT: the process parks at its next safepoint (SIGCP) and
+//                                answers READY ("ready"), or "exited" when it is already ending
+//   cp_capture {session}         the image is built in memory (the process stays parked)
+//   cp_resume {session}          RESUME: released (after capture)
+//   cp_write {session, path}     the captured image written and fsynced; answers DONE
+//                                {size, digest}
+//   cp_abort {session}           ABORT: released, anything captured dropped
 // Invariant: a parked process runs no guest code and changes no shared state, so the images and
 // the leader's shared state form one consistent cut. A host whose leader vanishes exits
 // (guest_host.ts), so a parked tree never outlives its supervisor; a hold also ends by itself
@@ -39,8 +42,8 @@ async function processOf(host: GuestHost): Promise<Process> {
   return host.process;
 }
 
-/** cp_park: resolves "parked" once the process waits at a safepoint, "exited" if it is ending. */
-export async function park(host: GuestHost, session: string): Promise<"parked" | "exited"> {
+/** CHECKPOINT: resolves READY once the process waits at a safepoint, "exited" if it is ending. */
+export async function park(host: GuestHost, session: string): Promise<"ready" | "exited"> {
   const p = await processOf(host);
   if (p.exitStatus) return "exited";
   const old = sessions.get(host);
@@ -71,7 +74,7 @@ export async function park(host: GuestHost, session: string): Promise<"parked" |
     }, 5);
     parked.promise.then(() => clearInterval(poll));
   });
-  return await Promise.race([parked.promise.then(() => "parked" as const), ended]);
+  return await Promise.race([parked.promise.then(() => "ready" as const), ended]);
 }
 
 function current(host: GuestHost, session: string): Session {
@@ -95,10 +98,20 @@ export async function capture(host: GuestHost, session: string): Promise<number>
   return s.image.snapshot.mem.data.length;
 }
 
-/** cp_resume: releases the process (stop: the leader ends the job itself). */
+/** RESUME: releases the process. */
 export function resume(host: GuestHost, session: string): number {
   const s = sessions.get(host);
   if (s && s.id === session) s.release();
+  return 0;
+}
+
+/** ABORT: releases the process and drops what was captured (the checkpoint will not commit). */
+export function abort(host: GuestHost, session: string): number {
+  const s = sessions.get(host);
+  if (s && s.id === session) {
+    s.release();
+    sessions.delete(host);
+  }
   return 0;
 }
 
