@@ -57,3 +57,21 @@ Deno.test("crc32() continued over two parts equals the CRC of the whole", () => 
   const a = new TextEncoder().encode("12345"), b = new TextEncoder().encode("6789");
   assert.equal(crc32(b, crc32(a)), 0xcbf43926);
 });
+
+Deno.test("crc32() agrees with the bytewise definition at every alignment and length", () => {
+  const reference = (data: Uint8Array) => {
+    let c = 0xffffffff;
+    for (const byte of data) {
+      c ^= byte;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    }
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const bytes = new Uint8Array(300).map((_, i) => (i * 2654435761) >>> 24);
+  for (let start = 0; start < 9; start++) {
+    for (const length of [0, 1, 7, 8, 9, 63, 64, 65, 250]) {
+      const part = bytes.subarray(start, start + length);
+      assert.equal(crc32(part), reference(part), `start ${start}, length ${length}`);
+    }
+  }
+});

@@ -15,7 +15,13 @@
 
 import type { GuestHost } from "../runtime/host/guest_host.ts";
 import type { Process } from "../runtime/kernel/process.ts";
-import { restoreProcess, snapshotProcess } from "../runtime/kernel/snapshot.ts";
+import {
+  capturedMemory,
+  captureMemory,
+  restoreProcess,
+  snapshotProcess,
+} from "../runtime/kernel/snapshot.ts";
+import type { MemoryCapture, MemorySnapshot } from "../runtime/memory/memory.ts";
 import { CHECKPOINT_RESTORED } from "../runtime/syscalls/sys_supervisor.ts";
 import { digest, ImageError } from "./image.ts";
 import { decodeProcessImage, encodeProcessImage, type ProcessImage } from "./process_image.ts";
@@ -28,7 +34,12 @@ interface Session {
   parked: Promise<void>;
   release: () => void;
   image?: ProcessImage;
+  /** The captured address space (the image's memory until cp_write). */
+  memory?: MemoryCapture;
 }
+
+/** Placeholder memory of a captured image until cp_write fills it in. */
+const NO_MEMORY: MemorySnapshot = { vmas: [], pages: [], data: new Uint8Array(0) };
 
 const sessions = new WeakMap<GuestHost, Session>();
 
@@ -83,19 +94,23 @@ function current(host: GuestHost, session: string): Session {
   return s;
 }
 
-/** cp_capture: the process's state as it is, parked (memory copied now). */
+/**
+ * cp_capture: the process's state as it is, parked. Memory is copied now in one piece (the frame
+ * pool); its page-ordered snapshot is made by cp_write, after the process is resumed.
+ */
 export async function capture(host: GuestHost, session: string): Promise<number> {
   const s = current(host, session);
   await s.parked;
   const p = host.process!;
-  const snapshot = snapshotProcess(p);
+  s.memory = captureMemory(p);
+  const snapshot = snapshotProcess(p, NO_MEMORY);
   if (p.inCheckpointCall) {
     // It asked for this checkpoint: restored, its call returns CHECKPOINT_RESTORED.
     snapshot.cpu.lo[0] = CHECKPOINT_RESTORED;
     snapshot.cpu.hi[0] = 0;
   }
   s.image = { vmid: host.worker.vmid, snapshot, job: host.jobState() };
-  return s.image.snapshot.mem.data.length;
+  return s.memory.pool.length;
 }
 
 /** RESUME: releases the process. */
@@ -122,7 +137,9 @@ export async function writeCaptured(
   path: string,
 ): Promise<{ size: number; digest: string }> {
   const s = current(host, session);
-  if (!s.image) throw new RangeError(`Session '${session}': nothing captured`);
+  if (!s.image || !s.memory) throw new RangeError(`Session '${session}': nothing captured`);
+  s.image.snapshot.mem = capturedMemory(s.memory);
+  s.memory = undefined;
   const data = encodeProcessImage(s.image);
   s.image = undefined;
   sessions.delete(host);
@@ -153,7 +170,7 @@ export async function restoreFromImage(
     decodeProcessImage(data, path); // names the damaged record when a record check catches it
     throw new ImageError(`${path}: SHA-256 differs from the manifest's (damaged or replaced)`);
   }
-  const image = decodeProcessImage(data, path);
+  const image = decodeProcessImage(data, path, false); // whole: its SHA-256 is the manifest's
   if (image.vmid !== host.worker.vmid) {
     throw new RangeError(`${path}: image of VMID ${image.vmid} given to host ${host.worker.vmid}`);
   }

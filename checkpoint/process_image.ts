@@ -65,9 +65,12 @@ function byType(records: ImageRecord[], name: string) {
   };
 }
 
-/** Parses and checks a process image; errors name the file and the record. */
-export function decodeProcessImage(data: Uint8Array, name: string): ProcessImage {
-  const get = byType(readImage(data, name), name);
+/**
+ * Parses and checks a process image; errors name the file and the record. `checkCrc` false
+ * trusts bytes whose SHA-256 was checked already (readImage).
+ */
+export function decodeProcessImage(data: Uint8Array, name: string, checkCrc = true): ProcessImage {
+  const get = byType(readImage(data, name, checkCrc), name);
   const features = decodeRecord<typeof CPU_FEATURES>(get(REC_CPU_FEATURES, "CPU features"), name);
   if (features?.arch !== CPU_FEATURES.arch) {
     throw new ImageError(`${name}: CPU features record: image is for '${features?.arch}'`);

@@ -237,12 +237,11 @@ export class Supervisor {
     if (running.length > 1) this.forked = true;
     const hosts = running.map((e) => this.spawnHost(e.vmid));
     for (const h of hosts) h.busy = true; // each runs a restored guest, not a pool job
-    await Promise.all(hosts.map((h) => h.ready));
+    // Each host reads its image as soon as it is up, while others are still starting.
     const replies = await Promise.all(
-      running.map((e) =>
-        this.ask(e.vmid, { op: "job", kind: "restore", ...images.get(e.vmid) }).catch((
-          error,
-        ) => ({ error: error instanceof Error ? error.message : String(error) }))
+      hosts.map((h) =>
+        h.ready.then(() => this.ask(h.vmid, { op: "job", kind: "restore", ...images.get(h.vmid) }))
+          .catch((error) => ({ error: error instanceof Error ? error.message : String(error) }))
       ),
     ) as { error?: string }[];
     const failed = replies.find((r) => r?.error);

@@ -4,7 +4,7 @@
 
 import type { CpuSnapshot } from "../cpu/state.ts";
 import type { GuestHost } from "../host/guest_host.ts";
-import type { MemorySnapshot } from "../memory/memory.ts";
+import { Memory, type MemoryCapture, type MemorySnapshot } from "../memory/memory.ts";
 import type { Vma } from "../memory/vma.ts";
 import type { FdTableSnapshot } from "./files.ts";
 import { type Credentials, type FsState, Process, type ProcessOptions } from "./process.ts";
@@ -61,8 +61,22 @@ export function memorySnapshot(p: Process): MemorySnapshot {
   return mem;
 }
 
-export function snapshotProcess(p: Process): ProcessSnapshot {
-  const mem = memorySnapshot(p);
+/**
+ * The address space captured as fast as possible (one copy of the frame pool) while the process
+ * is parked for a checkpoint; `capturedMemory` makes the snapshot of it later.
+ */
+export function captureMemory(p: Process): MemoryCapture {
+  const c = p.mem.capture();
+  c.vmas = c.vmas.map(plainVma);
+  return c;
+}
+
+export function capturedMemory(c: MemoryCapture): MemorySnapshot {
+  return Memory.snapshotOf(c);
+}
+
+/** The whole process as data; `mem` (default: a snapshot made now) is its address space. */
+export function snapshotProcess(p: Process, mem = memorySnapshot(p)): ProcessSnapshot {
   return {
     ids: { pid: p.pid, ppid: p.ppid, pgid: p.pgid, sid: p.sid, tid: p.tid },
     cpu: p.cpu.snapshot(),

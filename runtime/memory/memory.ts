@@ -45,6 +45,18 @@ export interface MemorySnapshot {
   data: Uint8Array;
 }
 
+/**
+ * An address space copied in the least time (Memory.capture): the used frame pool in one copy
+ * and the page table as it was. Memory.snapshotOf turns it into a MemorySnapshot later.
+ */
+export interface MemoryCapture {
+  vmas: Vma[];
+  /** [page number, page-table entry (frame byte offset * 16 + bits)]. */
+  entries: [number, number][];
+  /** Frames 0..poolUsed, copied. */
+  pool: Uint8Array;
+}
+
 /** Integer TLB tag of an empty slot (see Memory.rTagHi). */
 const TAG_EMPTY = 0x7fffffff;
 
@@ -432,6 +444,30 @@ export class Memory {
     };
   }
 
+  /**
+   * The address space copied while the process is stopped, as fast as it can be: one copy of the
+   * used frame pool and the page table (checkpoints; the page-ordered snapshot is built later by
+   * snapshotOf, after the process runs on).
+   */
+  capture(): MemoryCapture {
+    return {
+      vmas: this.vmas.list.map((v) => ({ ...v })),
+      entries: [...this.pages],
+      pool: this.bytes.slice(0, this.poolUsed),
+    };
+  }
+
+  /** The snapshot (present pages in address order) of a capture. */
+  static snapshotOf(c: MemoryCapture): MemorySnapshot {
+    const entries = c.entries.sort((a, b) => a[0] - b[0]);
+    const data = new Uint8Array(entries.length * PAGE_SIZE);
+    for (let n = 0; n < entries.length; n++) {
+      const frame = Math.floor(entries[n][1] / 16);
+      data.set(c.pool.subarray(frame, frame + PAGE_SIZE), n * PAGE_SIZE);
+    }
+    return { vmas: c.vmas, pages: entries.map(([page]) => page * PAGE_SIZE), data };
+  }
+
   /** Replaces this address space with a snapshot's. */
   restore(s: MemorySnapshot): void {
     for (const page of [...this.pages.keys()]) this.onCodeWrite(page);
@@ -444,14 +480,16 @@ export class Memory {
     if (s.data.length !== s.pages.length * PAGE_SIZE) {
       throw new RangeError("Memory snapshot: page map and page data disagree in size");
     }
+    if (s.data.length > this.pool.byteLength) throw new RangeError("Guest memory pool exhausted");
+    // The pool is empty: page n gets frame n, so the contents go in with one copy.
+    this.bytes.set(s.data, 0);
+    this.poolUsed = s.data.length;
     s.pages.forEach((addr, n) => {
       const vma = this.vmas.find(addr);
       if (!vma) {
         throw new RangeError(`Memory snapshot: page 0x${addr.toString(16)} outside any VMA`);
       }
-      const frame = this.allocFrame();
-      this.bytes.set(s.data.subarray(n * PAGE_SIZE, (n + 1) * PAGE_SIZE), frame);
-      this.pages.set(addr / PAGE_SIZE, frame * 16 + (vma.prot & 7));
+      this.pages.set(addr / PAGE_SIZE, n * PAGE_SIZE * 16 + (vma.prot & 7));
     });
   }
 
