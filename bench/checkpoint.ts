@@ -54,7 +54,12 @@ async function startTree(program: string, n: number, mib: number, seconds: numbe
 
 async function checkpointOf(s: Started, dir: string, stop: boolean) {
   const r = await callControl(s.name, { op: "checkpoint", dir, stop });
-  return { frozenMs: Number(r.frozenMs), totalMs: Number(r.totalMs), bytes: Number(r.bytes) };
+  return {
+    frozenMs: Number(r.frozenMs),
+    parkMs: Number(r.parkMs),
+    totalMs: Number(r.totalMs),
+    bytes: Number(r.bytes),
+  };
 }
 
 async function end(s: Started): Promise<void> {
@@ -79,6 +84,7 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
         suite: "checkpoint",
         name: `tree ${n}x${mib}MiB running`,
         frozen_ms: live.frozenMs,
+        park_ms: live.parkMs,
         total_ms: live.totalMs,
         image_mib: live.bytes / MIB,
       });
@@ -87,6 +93,7 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
         suite: "checkpoint",
         name: `tree ${n}x${mib}MiB --stop`,
         frozen_ms: stopped.frozenMs,
+        park_ms: stopped.parkMs,
         total_ms: stopped.totalMs,
         image_mib: stopped.bytes / MIB,
       });
@@ -110,6 +117,7 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
           suite: "checkpoint",
           name: `1 process ${size}MiB`,
           frozen_ms: r.frozenMs,
+          park_ms: r.parkMs,
           total_ms: r.totalMs,
           image_mib: r.bytes / MIB,
           mib_per_s: r.bytes / MIB / (r.totalMs / 1000),

@@ -38,8 +38,10 @@ export interface CheckpointResult {
   session: string;
   processes: number;
   bytes: number;
-  /** Time from the first park request to the release (or stop) of the tree. */
+  /** Time from the first park request to the release of the tree (to the commit with --stop). */
   frozenMs: number;
+  /** Of frozenMs: until every process was parked (each parks at its next safepoint). */
+  parkMs: number;
   totalMs: number;
 }
 
@@ -89,7 +91,7 @@ async function checkpointOnce(
   dir: string,
   o: CheckpointOptions,
 ): Promise<CheckpointResult> {
-  const parkMs = o.parkTimeoutMs ?? 10_000, writeMs = o.writeTimeoutMs ?? 120_000;
+  const parkLimitMs = o.parkTimeoutMs ?? 10_000, writeMs = o.writeTimeoutMs ?? 120_000;
   const started = performance.now();
   await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
   const session = newSession();
@@ -105,10 +107,11 @@ async function checkpointOnce(
     released = true;
     await tellParked("cp_resume");
   };
-  let frozenMs = 0;
+  let frozenMs = 0, parkMs = 0;
+  const freezing = performance.now(); // nothing is held before the first park request
   try {
     // 1. Park everyone, until the member set is stable.
-    const deadline = performance.now() + parkMs;
+    const deadline = performance.now() + parkLimitMs;
     for (let round = 0;; round++) {
       const todo = s.members().filter((e) => !parked.has(e.vmid));
       if (todo.length === 0) break;
@@ -139,6 +142,7 @@ async function checkpointOnce(
       }
       if (round > 1000) throw new CheckpointError("the tree did not settle");
     }
+    parkMs = performance.now() - freezing;
     // 2. Quiet: copy the shared state and each process's state.
     const shared = s.snapshot();
     const members = s.members();
@@ -151,7 +155,7 @@ async function checkpointOnce(
     // 3. Resume now unless the job is to stop after the commit.
     if (!o.stop) {
       await resume();
-      frozenMs = performance.now() - started;
+      frozenMs = performance.now() - freezing;
     }
     // 4. Images, shared state, then the manifest (the commit point).
     const done = await bounded(
@@ -167,7 +171,7 @@ async function checkpointOnce(
       "writing images",
     );
     const sharedEntry = await writeShared(dir, session, shared);
-    if (o.stop) frozenMs = performance.now() - started;
+    if (o.stop) frozenMs = performance.now() - freezing;
     const manifest: Manifest = {
       format: 1,
       session,
@@ -189,6 +193,7 @@ async function checkpointOnce(
       processes: done.length,
       bytes: done.reduce((n, p) => n + p.size, sharedEntry.size),
       frozenMs,
+      parkMs,
       totalMs: performance.now() - started,
     };
   } catch (e) {
