@@ -1,9 +1,10 @@
 // The leader's side of a coordinated checkpoint of a whole guest tree (member.ts is the hosts').
 //
-//   1. CHECKPOINT: every running process is asked to park (cp_checkpoint); each parks at its next
-//      safepoint, a blocking syscall rewound for restart, and answers READY ("ready"). Processes forked or
-//      ended meanwhile are taken in until the member set is stable (a parked process can neither
-//      fork nor exit, so this ends).
+//   0. cp_prepare: each process pages in a buffer for the copy of its memory, the tree running.
+//   1. CHECKPOINT: every running process is asked to park (cp_checkpoint); each parks at its
+//      next safepoint, a blocking syscall rewound for restart, and answers READY ("ready").
+//      Processes forked or ended meanwhile are taken in until the member set is stable (a parked
+//      process can neither fork nor exit, so this ends).
 //   2. Quiet: no guest runs; the leader copies its shared state (tree, pipes, offsets, ids) and
 //      every member copies its own state in memory (cp_capture).
 //   3. Unless --stop, RESUME (cp_resume) now: the frozen time ends here; images are written after.
@@ -97,10 +98,13 @@ async function checkpointOnce(
   const session = newSession();
   await Deno.mkdir(`${dir}/${session}`, { mode: 0o700 });
   const parked = new Set<number>(); // vmids
+  const prepared = new Set<number>(); // vmids
   let released = false;
   const tellParked = (op: "cp_resume" | "cp_abort") =>
     Promise.allSettled(
-      [...parked].map((vmid) => bounded(s.ask(vmid, { op, session }), 5000, op)),
+      [...(op === "cp_abort" ? new Set([...parked, ...prepared]) : parked)].map((vmid) =>
+        bounded(s.ask(vmid, { op, session }), 5000, op)
+      ),
     );
   const resume = async () => {
     if (released) return;
@@ -108,8 +112,20 @@ async function checkpointOnce(
     await tellParked("cp_resume");
   };
   let frozenMs = 0, parkMs = 0;
-  const freezing = performance.now(); // nothing is held before the first park request
+  let freezing = 0;
   try {
+    // 0. While the tree runs, each process pages in a buffer for its memory copy (best effort).
+    await bounded(
+      Promise.allSettled(
+        s.members().map(async (e) => {
+          prepared.add(e.vmid);
+          await s.ask(e.vmid, { op: "cp_prepare", session });
+        }),
+      ),
+      parkLimitMs,
+      "preparing",
+    );
+    freezing = performance.now(); // nothing is held before the first park request
     // 1. Park everyone, until the member set is stable.
     const deadline = performance.now() + parkLimitMs;
     for (let round = 0;; round++) {

@@ -62,11 +62,12 @@ export function memorySnapshot(p: Process): MemorySnapshot {
 }
 
 /**
- * The address space captured as fast as possible (one copy of the frame pool) while the process
- * is parked for a checkpoint; `capturedMemory` makes the snapshot of it later.
+ * The address space captured as fast as possible (one copy of the frame pool, into `into` when
+ * it is large enough) while the process is parked for a checkpoint; `capturedMemory` makes the
+ * snapshot of it later.
  */
-export function captureMemory(p: Process): MemoryCapture {
-  const c = p.mem.capture();
+export function captureMemory(p: Process, into?: Uint8Array): MemoryCapture {
+  const c = p.mem.capture(into);
   c.vmas = c.vmas.map(plainVma);
   return c;
 }

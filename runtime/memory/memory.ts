@@ -449,12 +449,19 @@ export class Memory {
    * used frame pool and the page table (checkpoints; the page-ordered snapshot is built later by
    * snapshotOf, after the process runs on).
    */
-  capture(): MemoryCapture {
-    return {
-      vmas: this.vmas.list.map((v) => ({ ...v })),
-      entries: [...this.pages],
-      pool: this.bytes.slice(0, this.poolUsed),
-    };
+  capture(into?: Uint8Array): MemoryCapture {
+    let pool: Uint8Array;
+    if (into && into.length >= this.poolUsed) {
+      // A buffer prepared (and paged in) beforehand: the copy runs at memory speed.
+      pool = into.subarray(0, this.poolUsed);
+      pool.set(this.bytes.subarray(0, this.poolUsed));
+    } else pool = this.bytes.slice(0, this.poolUsed);
+    return { vmas: this.vmas.list.map((v) => ({ ...v })), entries: [...this.pages], pool };
+  }
+
+  /** Bytes of the frame pool in use (what capture copies). */
+  get poolBytes(): number {
+    return this.poolUsed;
   }
 
   /** The snapshot (present pages in address order) of a capture. */
