@@ -4,8 +4,10 @@ import {
   cborRecord,
   crc32,
   decodeRecord,
+  digest,
   ImageError,
   readImage,
+  readImageFile,
   REC_PROCESS,
   writeImage,
 } from "./image.ts";
@@ -73,5 +75,29 @@ Deno.test("crc32() agrees with the bytewise definition at every alignment and le
       const part = bytes.subarray(start, start + length);
       assert.equal(crc32(part), reference(part), `start ${start}, length ${length}`);
     }
+  }
+});
+
+Deno.test("readImageFile() reads payloads into place and hashes the file as digest() does", async () => {
+  const image = writeImage([
+    { type: 1, payload: new Uint8Array([1, 2, 3]) },
+    { type: 6, payload: new Uint8Array(10000).fill(7) },
+  ]);
+  const path = await Deno.makeTempFile();
+  try {
+    await Deno.writeFile(path, image);
+    const place = new Uint8Array(new SharedArrayBuffer(16384));
+    const read = await readImageFile(
+      path,
+      (type, length) => type === 6 ? place.subarray(0, length) : undefined,
+    );
+    assert.equal(read.digest, await digest(image));
+    assert.deepEqual(read.records.map((r) => r.type), [1, 6]);
+    assert.equal(read.records[1].payload.buffer, place.buffer);
+    assert.equal(place[9999], 7);
+    await Deno.writeFile(path, image.subarray(0, image.length - 3));
+    await assert.rejects(readImageFile(path, () => undefined));
+  } finally {
+    await Deno.remove(path);
   }
 });

@@ -22,10 +22,15 @@ import {
   restoreProcess,
   snapshotProcess,
 } from "../runtime/kernel/snapshot.ts";
-import type { MemoryCapture, MemorySnapshot } from "../runtime/memory/memory.ts";
+import { Memory, type MemoryCapture, type MemorySnapshot } from "../runtime/memory/memory.ts";
 import { CHECKPOINT_RESTORED } from "../runtime/syscalls/sys_supervisor.ts";
-import { digest, ImageError } from "./image.ts";
-import { decodeProcessImage, encodeProcessImage, type ProcessImage } from "./process_image.ts";
+import { digest, ImageError, readImageFile, REC_PAGES } from "./image.ts";
+import {
+  decodeProcessImage,
+  decodeProcessRecords,
+  encodeProcessImage,
+  type ProcessImage,
+} from "./process_image.ts";
 
 const HOLD_LIMIT_MS = 600_000;
 const WAIT_FOR_PROCESS_MS = 10_000;
@@ -177,6 +182,34 @@ export async function writeCaptured(
 }
 
 /**
+ * Reads a process image whose SHA-256 must be `expected`. The page data is read straight into a
+ * fresh guest address space (returned with the image, to restore in place) while the file is
+ * hashed. If that fails or the digest differs, the file is read again whole and checked record
+ * by record, so that the error names the damaged record, else the digest mismatch.
+ */
+async function readProcessImage(
+  path: string,
+  expected: string,
+): Promise<{ image: ProcessImage; memory?: Memory }> {
+  try {
+    const memory = new Memory();
+    const read = await readImageFile(
+      path,
+      (type, length) => type === REC_PAGES ? memory.pagesInPlace(length) : undefined,
+    );
+    if (read.digest === expected) {
+      return { image: decodeProcessRecords(read.records, path), memory };
+    }
+  } catch { /* the careful reading below says what is wrong */ }
+  const data = await Deno.readFile(path);
+  if (await digest(data) !== expected) {
+    decodeProcessImage(data, path); // names the damaged record when a record check catches it
+    throw new ImageError(`${path}: SHA-256 differs from the manifest's (damaged or replaced)`);
+  }
+  return { image: decodeProcessImage(data, path, false) };
+}
+
+/**
  * The restore job: reads the image, refuses it unless its SHA-256 is the manifest's `expected`
  * digest, and rebuilds the process and its host's job state; it runs once the leader releases the
  * whole tree.
@@ -187,12 +220,7 @@ export async function restoreFromImage(
   expected: string,
   options: { strace?: boolean },
 ): Promise<Process> {
-  const data = await Deno.readFile(path);
-  if (await digest(data) !== expected) {
-    decodeProcessImage(data, path); // names the damaged record when a record check catches it
-    throw new ImageError(`${path}: SHA-256 differs from the manifest's (damaged or replaced)`);
-  }
-  const image = decodeProcessImage(data, path, false); // whole: its SHA-256 is the manifest's
+  const { image, memory } = await readProcessImage(path, expected);
   if (image.vmid !== host.worker.vmid) {
     throw new RangeError(`${path}: image of VMID ${image.vmid} given to host ${host.worker.vmid}`);
   }
@@ -214,7 +242,7 @@ export async function restoreFromImage(
       } missing: ${missing.join("; ")}`,
     );
   }
-  const p = restoreProcess(image.snapshot, options, host);
+  const p = restoreProcess(image.snapshot, { ...options, memory }, host);
   host.restoreJobState(image.job);
   return p;
 }

@@ -70,7 +70,12 @@ function byType(records: ImageRecord[], name: string) {
  * trusts bytes whose SHA-256 was checked already (readImage).
  */
 export function decodeProcessImage(data: Uint8Array, name: string, checkCrc = true): ProcessImage {
-  const get = byType(readImage(data, name, checkCrc), name);
+  return decodeProcessRecords(readImage(data, name, checkCrc), name);
+}
+
+/** A process image from its records (readImage, readImageFile); errors name `name`. */
+export function decodeProcessRecords(records: ImageRecord[], name: string): ProcessImage {
+  const get = byType(records, name);
   const features = decodeRecord<typeof CPU_FEATURES>(get(REC_CPU_FEATURES, "CPU features"), name);
   if (features?.arch !== CPU_FEATURES.arch) {
     throw new ImageError(`${name}: CPU features record: image is for '${features?.arch}'`);

@@ -46,6 +46,8 @@ export interface Credentials {
 export interface ProcessOptions {
   root?: string;
   strace?: boolean | ((line: string) => void);
+  /** The address space to use (a restore fills one before the process exists); default fresh. */
+  memory?: Memory;
 }
 
 const SLICE_BLOCKS = 4096;
@@ -95,7 +97,7 @@ export class Process {
   private parkHold: (() => Promise<void>) | undefined;
 
   constructor(options: ProcessOptions = {}) {
-    this.mem = new Memory();
+    this.mem = options.memory ?? new Memory();
     this.cpu = new Cpu(this.mem);
     this.cache = new CodeCache(this.cpu);
     this.cache.onInternalError = (e, insn) => {

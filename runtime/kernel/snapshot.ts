@@ -106,6 +106,7 @@ export function restoreProcess(
   host?: GuestHost,
 ): Process {
   const p = new Process({ ...options, root: s.fs.root });
+  // (options.memory may already hold the page data in place: Memory.restore then copies nothing.)
   p.host = host; // descriptors shared through the job reattach to it as they are reopened
   p.mem.restore(s.mem);
   p.cpu.restore(s.cpu);

@@ -459,6 +459,16 @@ export class Memory {
     return { vmas: this.vmas.list.map((v) => ({ ...v })), entries: [...this.pages], pool };
   }
 
+  /**
+   * Where a restore may read `length` bytes of page data (a view of the pool from offset 0,
+   * which restore then takes in place), or undefined if this address space is in use or too
+   * small for it.
+   */
+  pagesInPlace(length: number): Uint8Array | undefined {
+    if (this.pages.size !== 0 || this.poolUsed !== 0 || length > this.pool.byteLength) return;
+    return this.bytes.subarray(0, length);
+  }
+
   /** Bytes of the frame pool in use (what capture copies). */
   get poolBytes(): number {
     return this.poolUsed;
@@ -475,12 +485,17 @@ export class Memory {
     return { vmas: c.vmas, pages: entries.map(([page]) => page * PAGE_SIZE), data };
   }
 
-  /** Replaces this address space with a snapshot's. */
+  /**
+   * Replaces this address space with a snapshot's. The page data may already be in place: a
+   * view of this pool from offset 0 (pagesInPlace), read there by a restore; it is not copied.
+   */
   restore(s: MemorySnapshot): void {
+    const inPlace = s.data.buffer === this.pool && s.data.byteOffset === 0;
     for (const page of [...this.pages.keys()]) this.onCodeWrite(page);
     this.pages.clear();
     this.freeFrames = [];
-    this.bytes.fill(0, 0, this.poolUsed); // frames handed out again must read as zero
+    // Frames handed out again must read as zero (beyond the data, when it is in place).
+    this.bytes.fill(0, inPlace ? s.data.length : 0, this.poolUsed);
     this.poolUsed = 0;
     this.flushTlb();
     this.vmas.list = s.vmas.map((v) => ({ ...v }));
@@ -488,8 +503,8 @@ export class Memory {
       throw new RangeError("Memory snapshot: page map and page data disagree in size");
     }
     if (s.data.length > this.pool.byteLength) throw new RangeError("Guest memory pool exhausted");
-    // The pool is empty: page n gets frame n, so the contents go in with one copy.
-    this.bytes.set(s.data, 0);
+    // The pool is empty: page n gets frame n, so the contents go in with one copy (or none).
+    if (!inPlace) this.bytes.set(s.data, 0);
     this.poolUsed = s.data.length;
     s.pages.forEach((addr, n) => {
       const vma = this.vmas.find(addr);
