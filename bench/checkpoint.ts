@@ -77,7 +77,7 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
   try {
     const n = 8, mib = options.quick ? 8 : 32;
     log(`tree of ${n} x ${mib} MiB`);
-    const tree = await startTree(program, n, mib, 8);
+    const tree = await startTree(program, n, mib, 12);
     try {
       const live = await checkpointOf(tree, `${tmp}/live`, false);
       rows.push({

@@ -28,6 +28,8 @@ import {
 export interface CheckpointOptions {
   /** End the job after a committed checkpoint. */
   stop?: boolean;
+  /** The pid of a guest that asked for this checkpoint from inside supervisor_checkpoint. */
+  requester?: number;
   /** Bound on parking every process (ms). */
   parkTimeoutMs?: number;
   /** Bound on capturing and writing the images (ms). */
@@ -135,7 +137,7 @@ async function checkpointOnce(
       const left = Math.max(1, deadline - performance.now());
       const answers = await Promise.all(todo.map(async (e) => {
         const answer = await bounded(
-          s.ask(e.vmid, { op: "cp_checkpoint", session, dir }),
+          s.ask(e.vmid, { op: "cp_checkpoint", session, dir, requester: o.requester ?? 0 }),
           left,
           `process ${e.pid} (VMID ${e.vmid}) parking`,
         ).catch((error) => {

@@ -23,6 +23,7 @@ import {
   snapshotProcess,
 } from "../runtime/kernel/snapshot.ts";
 import { Memory, type MemoryCapture, type MemorySnapshot } from "../runtime/memory/memory.ts";
+import { EBUSY } from "../runtime/kernel/errno.ts";
 import { CHECKPOINT_RESTORED } from "../runtime/syscalls/sys_supervisor.ts";
 import { digest, ImageError, readImageFile, REC_PAGES } from "./image.ts";
 import {
@@ -37,6 +38,8 @@ const WAIT_FOR_PROCESS_MS = 10_000;
 
 interface Session {
   id: string;
+  /** The pid that asked for it from inside supervisor_checkpoint (0: the CLI or control). */
+  requester: number;
   parked: Promise<void>;
   release: () => void;
   image?: ProcessImage;
@@ -78,7 +81,11 @@ async function processOf(host: GuestHost): Promise<Process> {
 }
 
 /** CHECKPOINT: resolves READY once the process waits at a safepoint, "exited" if it is ending. */
-export async function park(host: GuestHost, session: string): Promise<"ready" | "exited"> {
+export async function park(
+  host: GuestHost,
+  session: string,
+  requester = 0,
+): Promise<"ready" | "exited"> {
   const p = await processOf(host);
   if (p.exitStatus) return "exited";
   const old = sessions.get(host);
@@ -88,6 +95,7 @@ export async function park(host: GuestHost, session: string): Promise<"ready" | 
   const limit = setTimeout(released.resolve, HOLD_LIMIT_MS);
   const s: Session = {
     id: session,
+    requester,
     parked: parked.promise,
     release: () => {
       clearTimeout(limit);
@@ -131,9 +139,12 @@ export async function capture(host: GuestHost, session: string): Promise<number>
   s.memory = captureMemory(p, buffer?.session === session ? buffer.buffer : undefined);
   const snapshot = snapshotProcess(p, NO_MEMORY);
   if (p.inCheckpointCall) {
-    // It asked for this checkpoint: restored, its call returns CHECKPOINT_RESTORED.
-    snapshot.cpu.lo[0] = CHECKPOINT_RESTORED;
-    snapshot.cpu.hi[0] = 0;
+    // Parked inside its own supervisor_checkpoint: restored, the call returns CHECKPOINT_RESTORED
+    // if this is the checkpoint it asked for; else the leader refused it as EBUSY, as it does
+    // in the running original.
+    const result = s.requester === p.pid ? CHECKPOINT_RESTORED : -EBUSY;
+    snapshot.cpu.lo[0] = result;
+    snapshot.cpu.hi[0] = result < 0 ? -1 : 0;
   }
   s.image = { vmid: host.worker.vmid, snapshot, job: host.jobState() };
   return s.memory.pool.length;

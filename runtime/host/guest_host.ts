@@ -277,7 +277,7 @@ const HOST_OPS: Record<string, HostOp> = {
   reparent: (h, m) => { if (h.process) h.process.ppid = Number(m.ppid); },
   // Checkpoint (checkpoint/member.ts) and the restore barrier.
   cp_prepare:    (h, m) => member.prepare(h, String(m.session)),
-  cp_checkpoint: (h, m) => member.park(h, String(m.session)),
+  cp_checkpoint: (h, m) => member.park(h, String(m.session), Number(m.requester) || 0),
   cp_capture:    (h, m) => member.capture(h, String(m.session)),
   cp_resume:     (h, m) => member.resume(h, String(m.session)),
   cp_write:      (h, m) => member.writeCaptured(h, String(m.session), String(m.path)),

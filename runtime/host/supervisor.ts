@@ -261,7 +261,7 @@ export class Supervisor {
    */
   async checkpointForGuest(pid: number, dir: string, stop: boolean): Promise<number> {
     try {
-      await checkpointTree(this, dir, { stop });
+      await checkpointTree(this, dir, { stop, requester: pid });
       return 0;
     } catch (e) {
       if (!(e instanceof CheckpointError)) return -hostErrno(e); // the directory
