@@ -6,7 +6,7 @@
 //      Processes forked or ended meanwhile are taken in until the member set is stable (a parked
 //      process can neither fork nor exit, so this ends).
 //   2. Quiet: no guest runs; the leader copies its shared state (tree, pipes, offsets, ids) and
-//      every member copies its own state in memory (cp_capture).
+//      every member copies the rest of its state (cp_capture; its memory was copied as it parked).
 //   3. Unless --stop, RESUME (cp_resume) now: the frozen time ends here; images are written after.
 //   4. Each member writes its image (cp_write) and reports DONE with size and SHA-256; the leader
 //      writes shared.img, then the manifest atomically: the commit point.

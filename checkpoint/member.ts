@@ -2,9 +2,10 @@
 // restore job. The messages of DESIGN.md's protocol arrive as supervisor USER ops (HOST_OPS in
 // runtime/host/guest_host.ts):
 //   cp_prepare {session}         the tree still runs: a buffer for the memory copy is paged in
-//   cp_checkpoint {session, dir} CHECKPOINT: the process parks at its next safepoint (SIGCP) and
-//                                answers READY ("ready"), or "exited" when it is already ending
-//   cp_capture {session}         the image is built in memory (the process stays parked)
+//   cp_checkpoint {session, dir} CHECKPOINT: the process parks at its next safepoint (SIGCP),
+//                                copies its memory in one piece and answers READY ("ready"), or
+//                                "exited" when it is already ending
+//   cp_capture {session}         the rest of the image is built in memory (the tree is parked)
 //   cp_resume {session}          RESUME: released (after capture)
 //   cp_write {session, path}     the captured image written and fsynced; answers DONE
 //                                {size, digest}
@@ -55,7 +56,7 @@ const sessions = new WeakMap<GuestHost, Session>();
 const prepared = new WeakMap<GuestHost, { session: string; buffer: Uint8Array }>();
 
 /**
- * cp_prepare: pages in a buffer for the memory copy that cp_capture makes, while the process
+ * cp_prepare: pages in a buffer for the memory copy made as the process parks, while it
  * still runs (fresh memory costs a page fault per 4 KiB: copying 128 MiB into it takes ~60 ms,
  * into memory already paged in ~10 ms). Returns its size; 0 when there is no process yet.
  */
@@ -104,6 +105,10 @@ export async function park(
   };
   sessions.set(host, s);
   p.requestPark(() => {
+    // Parked, its memory cannot change: copied now, while others are still on their way.
+    const buffer = prepared.get(host);
+    prepared.delete(host);
+    s.memory = captureMemory(p, buffer?.session === session ? buffer.buffer : undefined);
     parked.resolve();
     return released.promise;
   });
@@ -127,16 +132,15 @@ function current(host: GuestHost, session: string): Session {
 }
 
 /**
- * cp_capture: the process's state as it is, parked. Memory is copied now in one piece (the frame
- * pool); its page-ordered snapshot is made by cp_write, after the process is resumed.
+ * cp_capture: the process's state as it is, parked, every process of the tree parked too (its
+ * memory was copied in one piece as it parked; the page-ordered snapshot of it is made by
+ * cp_write, after the process is resumed).
  */
 export async function capture(host: GuestHost, session: string): Promise<number> {
   const s = current(host, session);
   await s.parked;
   const p = host.process!;
-  const buffer = prepared.get(host);
-  prepared.delete(host);
-  s.memory = captureMemory(p, buffer?.session === session ? buffer.buffer : undefined);
+  if (!s.memory) throw new RangeError(`Session '${session}': memory not captured`);
   const snapshot = snapshotProcess(p, NO_MEMORY);
   if (p.inCheckpointCall) {
     // Parked inside its own supervisor_checkpoint: restored, the call returns CHECKPOINT_RESTORED
