@@ -141,9 +141,10 @@ async function checkpointOnce(
           left,
           `process ${e.pid} (VMID ${e.vmid}) parking`,
         ).catch((error) => {
-          throw error instanceof CheckpointError
-            ? error
-            : new CheckpointError(`process ${e.pid} could not park: ${error?.message ?? error}`);
+          if (error instanceof CheckpointError) throw error;
+          // Its host failed the request: it went away with a process that was ending, or the
+          // process could not park. Below, the exit is awaited; else this is the reason.
+          return `could not park: ${error?.message ?? error}`;
         });
         if (answer === "ready") parked.add(e.vmid);
         return { e, answer };
@@ -153,7 +154,9 @@ async function checkpointOnce(
         if (answer === "ready") continue;
         while (s.procs.get(e.pid)?.state === "running") {
           if (performance.now() > deadline) {
-            throw new CheckpointError(`process ${e.pid} neither parked nor exited`);
+            throw new CheckpointError(
+              `process ${e.pid} ${answer === "exited" ? "neither parked nor exited" : answer}`,
+            );
           }
           await new Promise((r) => setTimeout(r, 2));
         }
