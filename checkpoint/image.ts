@@ -115,6 +115,73 @@ export function writeImage(records: ImageRecord[]): Uint8Array {
   return out;
 }
 
+/** A record whose payload is given in pieces, written one after the other, never joined. */
+export interface PiecewiseRecord {
+  type: number;
+  pieces: Uint8Array[];
+}
+
+const STAGING_BYTES = 1 << 20;
+
+/**
+ * Writes an image file (as writeImage lays it out) and fsyncs it, without building it in memory:
+ * payloads, whole or in pieces (page contents straight from a memory capture), go through one
+ * small staging buffer. Returns its size and SHA-256, hashed as it is written.
+ */
+export async function writeImageFile(
+  path: string,
+  records: (ImageRecord | PiecewiseRecord)[],
+): Promise<{ size: number; digest: string }> {
+  const file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+  try {
+    const hash = createHash("sha256");
+    const stage = new Uint8Array(STAGING_BYTES);
+    let staged = 0, size = 0;
+    const flush = async () => {
+      const out = stage.subarray(0, staged);
+      hash.update(out);
+      for (let at = 0; at < out.length;) at += await file.write(out.subarray(at));
+      size += staged;
+      staged = 0;
+    };
+    const put = async (bytes: Uint8Array) => {
+      for (let at = 0; at < bytes.length;) {
+        if (staged === STAGING_BYTES) await flush();
+        const n = Math.min(bytes.length - at, STAGING_BYTES - staged);
+        stage.set(bytes.subarray(at, at + n), staged);
+        staged += n;
+        at += n;
+      }
+    };
+    const header = new Uint8Array(FILE_HEADER);
+    const hv = new DataView(header.buffer);
+    header.set(new TextEncoder().encode(IMAGE_MAGIC), 0);
+    hv.setUint16(8, IMAGE_VERSION, true);
+    hv.setUint32(12, FILE_HEADER, true);
+    await put(header);
+    for (const r of [...records, { type: REC_END, payload: new Uint8Array(0) }]) {
+      const pieces = "pieces" in r ? r.pieces : [r.payload];
+      const length = pieces.reduce((n, p) => n + p.length, 0);
+      const h = new Uint8Array(RECORD_HEADER);
+      const v = new DataView(h.buffer);
+      v.setUint32(0, r.type, true);
+      v.setUint32(4, RECORD_HEADER, true);
+      v.setUint32(8, length % 4294967296, true);
+      v.setUint32(12, Math.floor(length / 4294967296), true);
+      let crc = crc32(h.subarray(0, 16));
+      for (const p of pieces) crc = crc32(p, crc);
+      v.setUint32(16, crc, true);
+      await put(h);
+      for (const p of pieces) await put(p);
+    }
+    await flush();
+    await file.sync();
+    return { size, digest: hash.digest("hex") };
+  } finally {
+    file.close();
+  }
+}
+
 /**
  * Parses and checks an image; `name` is used in error messages (usually the file path).
  * `checkCrc` false skips the record CRCs, for bytes already proven whole (SHA-256 equal to the

@@ -10,6 +10,7 @@ import {
   readImageFile,
   REC_PROCESS,
   writeImage,
+  writeImageFile,
 } from "./image.ts";
 
 const sample = () =>
@@ -99,5 +100,30 @@ Deno.test("readImageFile() reads payloads into place and hashes the file as dige
     await assert.rejects(readImageFile(path, () => undefined));
   } finally {
     await Deno.remove(path);
+  }
+});
+
+Deno.test("writeImageFile() writes what writeImage() builds, payloads whole or in pieces", async () => {
+  const big = new Uint8Array(3 << 20).map((_, i) => i * 7);
+  const records = [
+    cborRecord(REC_PROCESS, { pid: 7 }),
+    { type: 6, payload: big },
+    { type: 8, payload: new Uint8Array([9]) },
+  ];
+  const pieces = [0, 4096, 1 << 20, big.length].slice(1).map((end, k, ends) =>
+    big.subarray(k === 0 ? 0 : ends[k - 1], end)
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    const whole = await writeImageFile(`${dir}/a`, records);
+    const split = await writeImageFile(`${dir}/b`, [records[0], { type: 6, pieces }, records[2]]);
+    const expected = writeImage(records);
+    for (const [name, r] of [["a", whole], ["b", split]] as const) {
+      assert.deepEqual(await Deno.readFile(`${dir}/${name}`), expected);
+      assert.equal(r.size, expected.length);
+      assert.equal(r.digest, await digest(expected));
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

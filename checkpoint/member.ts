@@ -26,12 +26,12 @@ import {
 import { Memory, type MemoryCapture, type MemorySnapshot } from "../runtime/memory/memory.ts";
 import { EBUSY } from "../runtime/kernel/errno.ts";
 import { CHECKPOINT_RESTORED } from "../runtime/syscalls/sys_supervisor.ts";
-import { digest, ImageError, readImageFile, REC_PAGES } from "./image.ts";
+import { digest, ImageError, readImageFile, REC_PAGES, writeImageFile } from "./image.ts";
 import {
   decodeProcessImage,
   decodeProcessRecords,
-  encodeProcessImage,
   type ProcessImage,
+  processRecords,
 } from "./process_image.ts";
 
 const HOLD_LIMIT_MS = 600_000;
@@ -172,7 +172,10 @@ export function abort(host: GuestHost, session: string): number {
   return 0;
 }
 
-/** cp_write: writes the captured image to `path` (write, fsync); returns its size and digest. */
+/**
+ * cp_write: writes the captured image to `path` (write, fsync), the page contents straight from
+ * the memory capture; returns its size and digest.
+ */
 export async function writeCaptured(
   host: GuestHost,
   session: string,
@@ -180,20 +183,12 @@ export async function writeCaptured(
 ): Promise<{ size: number; digest: string }> {
   const s = current(host, session);
   if (!s.image || !s.memory) throw new RangeError(`Session '${session}': nothing captured`);
-  s.image.snapshot.mem = capturedMemory(s.memory);
-  s.memory = undefined;
-  const data = encodeProcessImage(s.image);
-  s.image = undefined;
+  const { mem, contents } = capturedMemory(s.memory);
+  const image = s.image;
+  image.snapshot.mem = mem;
+  s.image = s.memory = undefined;
   sessions.delete(host);
-  const file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
-  try {
-    let at = 0;
-    while (at < data.length) at += await file.write(data.subarray(at));
-    await file.sync();
-  } finally {
-    file.close();
-  }
-  return { size: data.length, digest: await digest(data) };
+  return await writeImageFile(path, processRecords(image, contents));
 }
 
 /**

@@ -63,8 +63,8 @@ export function memorySnapshot(p: Process): MemorySnapshot {
 
 /**
  * The address space captured as fast as possible (one copy of the frame pool, into `into` when
- * it is large enough) while the process is parked for a checkpoint; `capturedMemory` makes the
- * snapshot of it later.
+ * it is large enough) while the process is parked for a checkpoint; `capturedMemory` lays it
+ * out later.
  */
 export function captureMemory(p: Process, into?: Uint8Array): MemoryCapture {
   const c = p.mem.capture(into);
@@ -72,8 +72,13 @@ export function captureMemory(p: Process, into?: Uint8Array): MemoryCapture {
   return c;
 }
 
-export function capturedMemory(c: MemoryCapture): MemorySnapshot {
-  return Memory.snapshotOf(c);
+/**
+ * A capture as a snapshot whose page data is left out (empty `data`), with the page contents as
+ * views of the captured pool, in page-map order: a checkpoint writes them straight to its image.
+ */
+export function capturedMemory(c: MemoryCapture): { mem: MemorySnapshot; contents: Uint8Array[] } {
+  const { pages, contents } = Memory.pagesOf(c);
+  return { mem: { vmas: c.vmas, pages, data: new Uint8Array(0) }, contents };
 }
 
 /** The whole process as data; `mem` (default: a snapshot made now) is its address space. */

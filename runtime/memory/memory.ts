@@ -47,7 +47,7 @@ export interface MemorySnapshot {
 
 /**
  * An address space copied in the least time (Memory.capture): the used frame pool in one copy
- * and the page table as it was. Memory.snapshotOf turns it into a MemorySnapshot later.
+ * and the page table as it was. Memory.pagesOf lays it out as a page map later.
  */
 export interface MemoryCapture {
   vmas: Vma[];
@@ -447,7 +447,7 @@ export class Memory {
   /**
    * The address space copied while the process is stopped, as fast as it can be: one copy of the
    * used frame pool and the page table (checkpoints; the page-ordered snapshot is built later by
-   * snapshotOf, after the process runs on).
+   * pagesOf, after the process runs on).
    */
   capture(into?: Uint8Array): MemoryCapture {
     let pool: Uint8Array;
@@ -474,15 +474,17 @@ export class Memory {
     return this.poolUsed;
   }
 
-  /** The snapshot (present pages in address order) of a capture. */
-  static snapshotOf(c: MemoryCapture): MemorySnapshot {
+  /**
+   * The present pages of a capture in address order: their addresses, and their contents as
+   * views of the captured pool (nothing copied), as a MemorySnapshot's page map and data.
+   */
+  static pagesOf(c: MemoryCapture): { pages: number[]; contents: Uint8Array[] } {
     const entries = c.entries.sort((a, b) => a[0] - b[0]);
-    const data = new Uint8Array(entries.length * PAGE_SIZE);
-    for (let n = 0; n < entries.length; n++) {
-      const frame = Math.floor(entries[n][1] / 16);
-      data.set(c.pool.subarray(frame, frame + PAGE_SIZE), n * PAGE_SIZE);
-    }
-    return { vmas: c.vmas, pages: entries.map(([page]) => page * PAGE_SIZE), data };
+    const contents = entries.map(([, entry]) => {
+      const frame = Math.floor(entry / 16);
+      return c.pool.subarray(frame, frame + PAGE_SIZE);
+    });
+    return { pages: entries.map(([page]) => page * PAGE_SIZE), contents };
   }
 
   /**
