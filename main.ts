@@ -208,7 +208,8 @@ async function runJob(o: RunOptions): Promise<number> {
       );
     }
     if (supervisor.stoppedByCheckpoint) {
-      console.error(`supervisor: job '${o.name}' stopped after a committed checkpoint`);
+      const job = o.name === undefined ? "job" : `job '${o.name}'`;
+      console.error(`supervisor: ${job} stopped after a committed checkpoint`);
       return 0;
     }
     return exit.signal !== undefined ? 128 + exit.signal : exit.code ?? 0;

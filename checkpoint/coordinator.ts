@@ -1,16 +1,19 @@
 // The leader's side of a coordinated checkpoint of a whole guest tree (member.ts is the hosts').
 //
-//   1. CHECKPOINT: every running process is asked to park (cp_park); each parks at its next
-//      safepoint, a blocking syscall rewound for restart, and answers READY. Processes forked or
-//      ended meanwhile are taken in until the member set is stable (a parked process can neither
-//      fork nor exit, so this ends).
+//   0. cp_prepare: each process pages in a buffer for the copy of its memory, the tree running.
+//   1. CHECKPOINT: every running process is asked to park (cp_checkpoint); each parks at its
+//      next safepoint, a blocking syscall rewound for restart, and answers READY ("ready").
+//      Processes forked or ended meanwhile are taken in until the member set is stable (a parked
+//      process can neither fork nor exit, so this ends).
 //   2. Quiet: no guest runs; the leader copies its shared state (tree, pipes, offsets, ids) and
-//      every member copies its own state in memory (cp_capture).
-//   3. Unless --stop, RESUME now: the frozen time ends here; images are written after.
+//      every member copies the rest of its state (cp_capture; its memory was copied as it parked).
+//   3. Unless --stop, RESUME (cp_resume) now: the frozen time ends here; images are written after.
 //   4. Each member writes its image (cp_write) and reports DONE with size and SHA-256; the leader
 //      writes shared.img, then the manifest atomically: the commit point.
 //   5. --stop: the job ends after the commit. Any failure or timeout before the commit: ABORT
-//      (members released, the session directory removed) and the tree runs on unharmed.
+//      (cp_abort: members released, captured state dropped, the session directory removed) and
+//      the tree runs on unharmed.
+// These messages are supervisor USER ops (the host's table is HOST_OPS in guest_host.ts).
 // Every wait is bounded. One checkpoint at a time per supervisor.
 
 import type { Supervisor } from "../runtime/host/supervisor.ts";
@@ -25,6 +28,8 @@ import {
 export interface CheckpointOptions {
   /** End the job after a committed checkpoint. */
   stop?: boolean;
+  /** The pid of a guest that asked for this checkpoint from inside supervisor_checkpoint. */
+  requester?: number;
   /** Bound on parking every process (ms). */
   parkTimeoutMs?: number;
   /** Bound on capturing and writing the images (ms). */
@@ -36,14 +41,17 @@ export interface CheckpointResult {
   session: string;
   processes: number;
   bytes: number;
-  /** Time from the first park request to the release (or stop) of the tree. */
+  /** Time from the first park request to the release of the tree (to the commit with --stop). */
   frozenMs: number;
+  /** Of frozenMs: until every process was parked (each parks at its next safepoint). */
+  parkMs: number;
   totalMs: number;
 }
 
 /** A checkpoint that did not happen; the tree was left running. */
 export class CheckpointError extends Error {
-  constructor(message: string) {
+  /** `busy`: another checkpoint of the job was under way (nothing was attempted). */
+  constructor(message: string, readonly busy = false) {
     super(message);
     this.name = "CheckpointError";
   }
@@ -70,7 +78,9 @@ export async function checkpointTree(
   dir: string,
   options: CheckpointOptions = {},
 ): Promise<CheckpointResult> {
-  if (busy.has(s)) throw new CheckpointError("A checkpoint of this job is already in progress");
+  if (busy.has(s)) {
+    throw new CheckpointError("A checkpoint of this job is already in progress", true);
+  }
   busy.add(s);
   try {
     return await checkpointOnce(s, dir, options);
@@ -84,26 +94,42 @@ async function checkpointOnce(
   dir: string,
   o: CheckpointOptions,
 ): Promise<CheckpointResult> {
-  const parkMs = o.parkTimeoutMs ?? 10_000, writeMs = o.writeTimeoutMs ?? 120_000;
+  const parkLimitMs = o.parkTimeoutMs ?? 10_000, writeMs = o.writeTimeoutMs ?? 120_000;
   const started = performance.now();
   await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
   const session = newSession();
   await Deno.mkdir(`${dir}/${session}`, { mode: 0o700 });
   const parked = new Set<number>(); // vmids
+  const prepared = new Set<number>(); // vmids
   let released = false;
-  const release = async () => {
-    if (released) return;
-    released = true;
-    await Promise.allSettled(
-      [...parked].map((vmid) =>
-        bounded(s.ask(vmid, { op: "cp_resume", session, stop: false }), 5000, "resume")
+  const tellParked = (op: "cp_resume" | "cp_abort") =>
+    Promise.allSettled(
+      [...(op === "cp_abort" ? new Set([...parked, ...prepared]) : parked)].map((vmid) =>
+        bounded(s.ask(vmid, { op, session }), 5000, op)
       ),
     );
+  const resume = async () => {
+    if (released) return;
+    released = true;
+    await tellParked("cp_resume");
   };
-  let frozenMs = 0;
+  let frozenMs = 0, parkMs = 0;
+  let freezing = 0;
   try {
+    // 0. While the tree runs, each process pages in a buffer for its memory copy (best effort).
+    await bounded(
+      Promise.allSettled(
+        s.members().map(async (e) => {
+          prepared.add(e.vmid);
+          await s.ask(e.vmid, { op: "cp_prepare", session });
+        }),
+      ),
+      parkLimitMs,
+      "preparing",
+    );
+    freezing = performance.now(); // nothing is held before the first park request
     // 1. Park everyone, until the member set is stable.
-    const deadline = performance.now() + parkMs;
+    const deadline = performance.now() + parkLimitMs;
     for (let round = 0;; round++) {
       const todo = s.members().filter((e) => !parked.has(e.vmid));
       if (todo.length === 0) break;
@@ -111,29 +137,33 @@ async function checkpointOnce(
       const left = Math.max(1, deadline - performance.now());
       const answers = await Promise.all(todo.map(async (e) => {
         const answer = await bounded(
-          s.ask(e.vmid, { op: "cp_park", session }),
+          s.ask(e.vmid, { op: "cp_checkpoint", session, dir, requester: o.requester ?? 0 }),
           left,
           `process ${e.pid} (VMID ${e.vmid}) parking`,
         ).catch((error) => {
-          throw error instanceof CheckpointError
-            ? error
-            : new CheckpointError(`process ${e.pid} could not park: ${error?.message ?? error}`);
+          if (error instanceof CheckpointError) throw error;
+          // Its host failed the request: it went away with a process that was ending, or the
+          // process could not park. Below, the exit is awaited; else this is the reason.
+          return `could not park: ${error?.message ?? error}`;
         });
-        if (answer === "parked") parked.add(e.vmid);
+        if (answer === "ready") parked.add(e.vmid);
         return { e, answer };
       }));
       // A process that was ending reports its exit to the leader: wait for that report.
       for (const { e, answer } of answers) {
-        if (answer === "parked") continue;
+        if (answer === "ready") continue;
         while (s.procs.get(e.pid)?.state === "running") {
           if (performance.now() > deadline) {
-            throw new CheckpointError(`process ${e.pid} neither parked nor exited`);
+            throw new CheckpointError(
+              `process ${e.pid} ${answer === "exited" ? "neither parked nor exited" : answer}`,
+            );
           }
           await new Promise((r) => setTimeout(r, 2));
         }
       }
       if (round > 1000) throw new CheckpointError("the tree did not settle");
     }
+    parkMs = performance.now() - freezing;
     // 2. Quiet: copy the shared state and each process's state.
     const shared = s.snapshot();
     const members = s.members();
@@ -145,8 +175,8 @@ async function checkpointOnce(
     );
     // 3. Resume now unless the job is to stop after the commit.
     if (!o.stop) {
-      await release();
-      frozenMs = performance.now() - started;
+      await resume();
+      frozenMs = performance.now() - freezing;
     }
     // 4. Images, shared state, then the manifest (the commit point).
     const done = await bounded(
@@ -162,7 +192,7 @@ async function checkpointOnce(
       "writing images",
     );
     const sharedEntry = await writeShared(dir, session, shared);
-    if (o.stop) frozenMs = performance.now() - started;
+    if (o.stop) frozenMs = performance.now() - freezing;
     const manifest: Manifest = {
       format: 1,
       session,
@@ -184,10 +214,12 @@ async function checkpointOnce(
       processes: done.length,
       bytes: done.reduce((n, p) => n + p.size, sharedEntry.size),
       frozenMs,
+      parkMs,
       totalMs: performance.now() - started,
     };
   } catch (e) {
-    await release();
+    released = true;
+    await tellParked("cp_abort");
     await Deno.remove(`${dir}/${session}`, { recursive: true }).catch(() => {});
     if (e instanceof CheckpointError) throw e;
     throw new CheckpointError(e instanceof Error ? e.message : String(e));

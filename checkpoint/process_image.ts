@@ -15,6 +15,7 @@ import {
   decodeRecord,
   ImageError,
   type ImageRecord,
+  type PiecewiseRecord,
   readImage,
   REC_CPU_FEATURES,
   REC_FILES,
@@ -24,7 +25,6 @@ import {
   REC_PROCESS,
   REC_REGISTERS,
   REC_SIGNALS,
-  writeImage,
 } from "./image.ts";
 
 /** What the interpreter implements: an image restores on any host that runs the same ISA. */
@@ -36,22 +36,29 @@ export interface ProcessImage {
   job: HostJobState;
 }
 
-/** Encodes a process image (the snapshot's page data is referenced, not copied). */
-export function encodeProcessImage(image: ProcessImage): Uint8Array {
+/**
+ * The records of a process image; with `pageContents` (views of a memory capture, in page-map
+ * order) the page data is given in those pieces (for writeImageFile) instead of mem.data.
+ */
+export function processRecords(
+  image: ProcessImage,
+  pageContents?: Uint8Array[],
+): (ImageRecord | PiecewiseRecord)[] {
   const s = image.snapshot;
   const { cpu, mem, fds, signals, ...rest } = s;
   const { xmm, mxcsr, x87, ...registers } = cpu;
-  const records: ImageRecord[] = [
+  return [
     cborRecord(REC_CPU_FEATURES, CPU_FEATURES),
     cborRecord(REC_PROCESS, { vmid: image.vmid, ...rest, job: image.job }),
     cborRecord(REC_REGISTERS, registers),
     cborRecord(REC_FPSTATE, { xmm, mxcsr, x87 }),
     cborRecord(REC_MEMORY_MAP, { vmas: mem.vmas, pages: mem.pages }),
-    { type: REC_PAGES, payload: mem.data },
+    pageContents
+      ? { type: REC_PAGES, pieces: pageContents }
+      : { type: REC_PAGES, payload: mem.data },
     cborRecord(REC_FILES, fds),
     cborRecord(REC_SIGNALS, signals),
   ];
-  return writeImage(records);
 }
 
 /** The records of an image by type; a required one missing is an ImageError naming the file. */
@@ -65,9 +72,17 @@ function byType(records: ImageRecord[], name: string) {
   };
 }
 
-/** Parses and checks a process image; errors name the file and the record. */
-export function decodeProcessImage(data: Uint8Array, name: string): ProcessImage {
-  const get = byType(readImage(data, name), name);
+/**
+ * Parses and checks a process image; errors name the file and the record. `checkCrc` false
+ * trusts bytes whose SHA-256 was checked already (readImage).
+ */
+export function decodeProcessImage(data: Uint8Array, name: string, checkCrc = true): ProcessImage {
+  return decodeProcessRecords(readImage(data, name, checkCrc), name);
+}
+
+/** A process image from its records (readImage, readImageFile); errors name `name`. */
+export function decodeProcessRecords(records: ImageRecord[], name: string): ProcessImage {
+  const get = byType(records, name);
   const features = decodeRecord<typeof CPU_FEATURES>(get(REC_CPU_FEATURES, "CPU features"), name);
   if (features?.arch !== CPU_FEATURES.arch) {
     throw new ImageError(`${name}: CPU features record: image is for '${features?.arch}'`);

@@ -1,10 +1,11 @@
 // Restore: a fresh supervisor rebuilds a committed checkpoint's tree. Everything that can be
 // checked before a guest runs is checked first: the manifest (the commit point), the shared state
-// (size, SHA-256, records) and every image's size. Then the leader state comes back (tree, pipes with their contents, offsets, id
-// ranges and VMIDs), one host per process is started with its saved VMID and restores its own
-// image (records checked by CRC as it reads; every host file it had open must still exist, else
-// the error names it), and all are released at one barrier. The guests'
-// stdio is the restoring supervisor's. A directory without a committed manifest is refused.
+// (size, SHA-256, records) and every image's size. Then the leader state comes back (tree, pipes
+// with their contents, offsets, id ranges and VMIDs), one host per process is started with its
+// saved VMID and reads its own image (its SHA-256 checked against the manifest's, then its records
+// by CRC; every host file it had open must still exist, else the error names it), and all are
+// released at one barrier. The guests' stdio is the restoring supervisor's. A directory without a
+// committed manifest is refused.
 
 import { Supervisor } from "../runtime/host/supervisor.ts";
 import type { ExitInfo } from "../runtime/host/proc_table.ts";
@@ -22,7 +23,7 @@ export async function restoreTree(dir: string, options: RestoreOptions = {}): Pr
   const started = performance.now();
   const manifest = await readManifest(dir);
   const shared = await readShared(dir, manifest.shared);
-  const images = new Map<number, string>();
+  const images = new Map<number, { path: string; digest: string }>();
   for (const p of manifest.processes) {
     const path = `${dir}/${p.file}`;
     let size: number;
@@ -36,7 +37,7 @@ export async function restoreTree(dir: string, options: RestoreOptions = {}): Pr
         `${path}: ${size} bytes, the manifest says ${p.size} (truncated or replaced)`,
       );
     }
-    images.set(p.vmid, path);
+    images.set(p.vmid, { path, digest: p.digest });
   }
   const running = shared.procs.filter((e) => e.state === "running");
   for (const e of running) {

@@ -28,11 +28,13 @@ export enum Code {
   FILE_LOCK_SET          = 17, // -> leader: lock request -> errno (blocks while waiting)
   FILE_LOCK_GET          = 18, // -> leader: lock request -> conflicting lock or null
   FILE_LOCK_CLEAR_PID    = 19, // -> leader: {pid} -> null
-  CHECKPOINT             = 20, // leader -> members: {session, dir}
-  CHECKPOINT_READY       = 21, // member -> leader: {session, vmid}
-  CHECKPOINT_DONE        = 22, // member -> leader: {session, vmid, size, digest}
-  CHECKPOINT_RESUME      = 23, // leader -> members: {session, stop}
-  CHECKPOINT_ABORT       = 24, // either way: {session, reason}
+  // 20-24 were CHECKPOINT, _READY, _DONE, _RESUME and _ABORT, never sent: the checkpoint protocol
+  // runs as supervisor USER ops (checkpoint/member.ts, coordinator.ts). Retired, never reused.
+  RETIRED_20             = 20,
+  RETIRED_21             = 21,
+  RETIRED_22             = 22,
+  RETIRED_23             = 23,
+  RETIRED_24             = 24,
   BROADCAST              = 25, // member -> leader: {code, payload, except}; relayed to members
   ECHO                   = 26, // diagnostic: the reply is the payload (liveness, benchmarks)
   USER                   = 27, // application message, handed to hooks.onUserMessage

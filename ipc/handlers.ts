@@ -5,7 +5,6 @@
 // check whether this process may serve the message (leader-only ones use requireLeader) and the
 // payload's shape; they return the reply, or a promise of it, or throw.
 import { Code } from "./codes.ts";
-import { handleCheckpointMessage } from "./checkpoint_msgs.ts";
 import { handleChildExit } from "./child.ts";
 import { handleFileLockClearPid, handleFileLockGet, handleFileLockSet } from "./file_locks.ts";
 import {
@@ -27,6 +26,11 @@ import {
 } from "./sync.ts";
 import { handleGetNewVmid } from "./vmid.ts";
 import type { Handler } from "./worker.ts";
+
+/** A code no longer in use (codes.ts): a peer that sends one is of another version. */
+const handleRetired: Handler = () => {
+  throw new RangeError("Retired message code (a peer of another version?)");
+};
 
 const handleEcho: Handler = (_worker, payload) => payload;
 
@@ -59,11 +63,11 @@ export const handlerTable: Readonly<Record<Exclude<Code, Code.CODE_BOUND>, Handl
   [Code.FILE_LOCK_SET]:          handleFileLockSet,
   [Code.FILE_LOCK_GET]:          handleFileLockGet,
   [Code.FILE_LOCK_CLEAR_PID]:    handleFileLockClearPid,
-  [Code.CHECKPOINT]:             handleCheckpointMessage(Code.CHECKPOINT),
-  [Code.CHECKPOINT_READY]:       handleCheckpointMessage(Code.CHECKPOINT_READY),
-  [Code.CHECKPOINT_DONE]:        handleCheckpointMessage(Code.CHECKPOINT_DONE),
-  [Code.CHECKPOINT_RESUME]:      handleCheckpointMessage(Code.CHECKPOINT_RESUME),
-  [Code.CHECKPOINT_ABORT]:       handleCheckpointMessage(Code.CHECKPOINT_ABORT),
+  [Code.RETIRED_20]:             handleRetired,
+  [Code.RETIRED_21]:             handleRetired,
+  [Code.RETIRED_22]:             handleRetired,
+  [Code.RETIRED_23]:             handleRetired,
+  [Code.RETIRED_24]:             handleRetired,
   [Code.BROADCAST]:              handleBroadcast,
   [Code.ECHO]:                   handleEcho,
   [Code.USER]:                   handleUser,

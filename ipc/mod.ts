@@ -3,7 +3,7 @@
  *
  * Every guest process is a host process with an {@linkcode IpcWorker}; the supervisor process is
  * the leader ({@linkcode startLeader}) and serves VMIDs, id ranges, kills, process info, file
- * locks, sync leases and checkpoint messages. Frames (length, sequence number, code, source VMID,
+ * locks and sync leases (checkpoints run over USER messages: checkpoint/). Frames (length, sequence number, code, source VMID,
  * CBOR payload) run over a child's stdin/stdout pipes and over Unix domain sockets alike; a peer
  * must present the run's secret in its first frame.
  *
@@ -98,12 +98,3 @@ export {
   type LockRequest,
   LockType,
 } from "./file_locks.ts";
-export {
-  broadcastCheckpoint,
-  broadcastResume,
-  type CheckpointMessage,
-  parseCheckpointMessage,
-  sendAbort,
-  sendDone,
-  sendReady,
-} from "./checkpoint_msgs.ts";

@@ -21,7 +21,6 @@ import type { LeaderServices } from "./leader.ts";
 import type { ChildExit, ChildRecord } from "./child.ts";
 import type { PidKill } from "./signals.ts";
 import type { MetaKind, ProcessMeta } from "./process_info.ts";
-import type { CheckpointMessage } from "./checkpoint_msgs.ts";
 import type { SyncClient } from "./sync.ts";
 
 /** A handler from the table: returns the reply (or a promise of it); throwing sends an error. */
@@ -34,7 +33,6 @@ export interface ProcessHooks {
   onKill?(request: PidKill): number;
   getProcessMeta?(pid: number, kind: MetaKind): ProcessMeta | null;
   onChildExit?(exit: ChildExit): void;
-  onCheckpoint?(message: CheckpointMessage, source: number): void;
   onParentLost?(error: Error | null): void;
   onPeerLost?(vmid: number): void;
   /** A link broke (corrupt frame, wrong secret, failed write) or a handler of a one-way message threw. */

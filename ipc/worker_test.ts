@@ -208,7 +208,7 @@ Deno.test("broadcast() reaches every member but the excluded one; members relay 
     assert.deepEqual(received.get(3), ["from 2"]);
     assert.deepEqual(received.get(4), ["from leader", "from 2"]);
     await assert.rejects(
-      guests[1].request(1, Code.BROADCAST, { code: Code.CHECKPOINT, payload: {}, except: 0 }),
+      guests[1].request(1, Code.BROADCAST, { code: Code.ECHO, payload: {}, except: 0 }),
       /USER messages only/,
     );
   } finally {

@@ -2,6 +2,7 @@
 // a crash (kill -9 of the supervisor or of a guest host) during a checkpoint leaves the previous
 // committed checkpoint restorable; host files that vanished since are named.
 import assert from "node:assert/strict";
+import { readImage, REC_PAGES, writeImage } from "../checkpoint/image.ts";
 import {
   checkpoint,
   checkpointGuest,
@@ -45,6 +46,14 @@ const flip = (at: (n: number) => number): Damage => (b) => {
   return out;
 };
 const truncate: Damage = (b) => b.subarray(0, b.length - 7);
+/** A byte of page data changed and the image rewritten whole: every record CRC holds. */
+const rewritten: Damage = (b) => {
+  const records = readImage(b, "image");
+  const pages = records.find((r) => r.type === REC_PAGES)!;
+  pages.payload = pages.payload.slice();
+  pages.payload[pages.payload.length >> 1] ^= 0x10;
+  return writeImage(records);
+};
 
 async function copyDir(from: string, to: string): Promise<void> {
   await Deno.mkdir(to, { recursive: true });
@@ -72,6 +81,7 @@ Deno.test("damaged manifests, shared state and images are all refused, naming th
       [image,          flip((n) => n >> 1),  /2\.img: record \d \(type \d\): checksum mismatch/],
       [image,          flip(() => 16 + 16),  /2\.img: record 0 \(type 1\): checksum mismatch/],
       [image,          truncate,             /2\.img: \d+ bytes, the manifest says/],
+      [image,          rewritten,            /2\.img: SHA-256 differs from the manifest's/],
     ];
     for (const [k, [file, damage, why]] of cases.entries()) {
       const dir = `${tmp}/case${k}`;

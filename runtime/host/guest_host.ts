@@ -210,6 +210,19 @@ export class GuestHost {
     return child.pid;
   }
 
+  /**
+   * supervisor_checkpoint: the leader checkpoints the whole tree into `dir` (a host path) while
+   * this process waits inside the call; resolves with 0 or -errno (sys_supervisor.ts).
+   */
+  async checkpointTree(p: Process, dir: string, stop: boolean): Promise<number> {
+    p.inCheckpointCall = true;
+    try {
+      return await this.ask({ op: "checkpoint", pid: p.pid, dir, stop }) as number;
+    } finally {
+      p.inCheckpointCall = false;
+    }
+  }
+
   /** A file offset the supervisor keeps for descriptions shared across processes. */
   sharedOffset(id: number): SharedOffset {
     return {
@@ -283,10 +296,12 @@ const HOST_OPS: Record<string, HostOp> = {
   child_stop: (h, m) => h.onChildStop(Number(m.pid), Number(m.sig)),
   reparent: (h, m) => { if (h.process) h.process.ppid = Number(m.ppid); },
   // Checkpoint (checkpoint/member.ts) and the restore barrier.
-  cp_park:    (h, m) => member.park(h, String(m.session)),
-  cp_capture: (h, m) => member.capture(h, String(m.session)),
-  cp_resume:  (h, m) => member.resume(h, String(m.session)),
-  cp_write:   (h, m) => member.writeCaptured(h, String(m.session), String(m.path)),
+  cp_prepare:    (h, m) => member.prepare(h, String(m.session)),
+  cp_checkpoint: (h, m) => member.park(h, String(m.session), Number(m.requester) || 0),
+  cp_capture:    (h, m) => member.capture(h, String(m.session)),
+  cp_resume:     (h, m) => member.resume(h, String(m.session)),
+  cp_write:      (h, m) => member.writeCaptured(h, String(m.session), String(m.path)),
+  cp_abort:      (h, m) => member.abort(h, String(m.session)),
   release:    (h) => h.released.resolve(),
   pipe_grant: (h, m) => h.pipeCredits.of(Number(m.pid), Number(m.id)).grant(Number(m.generation), Number(m.n), Number(m.readers), Number(m.capacity)),
 };
@@ -384,7 +399,9 @@ async function runJob(
     p = j.kind === "fork"
       ? forkChild(host, j)
       : j.kind === "restore"
-      ? member.restoreFromImage(host, String(j.image), { strace: Boolean(j.strace) })
+      ? await member.restoreFromImage(host, String(j.path), String(j.digest), {
+        strace: Boolean(j.strace),
+      })
       : execRoot(j);
   } catch (e) {
     const load = e instanceof LoadError;

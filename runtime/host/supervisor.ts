@@ -13,6 +13,8 @@ import { Code, LEADER_VMID } from "../../ipc/codes.ts";
 import { type Leader, type LeaderSnapshot, startLeader } from "../../ipc/leader.ts";
 import { BOOT_ENV, encodeBoot, hostCommand, JOB_MAX_PAYLOAD } from "./boot.ts";
 import { type PipeRef, PipeTable, type PipeTableSnapshot } from "./pipes.ts";
+import { CheckpointError, checkpointTree } from "../../checkpoint/coordinator.ts";
+import { hostErrno } from "../kernel/host_errno.ts";
 import { type ExitInfo, INIT_PID, type ProcEntry, ProcTable } from "./proc_table.ts";
 
 const SIGKILL = 9;
@@ -33,7 +35,7 @@ function hostMalloc(): Record<string, string> {
   };
 }
 
-const EPERM = 1, ESRCH = 3, EINVAL = 22;
+const EPERM = 1, ESRCH = 3, EIO = 5, EBUSY = 16, EINVAL = 22;
 
 export interface SupervisorOptions {
   /** Idle guest hosts kept ready for fork (default 2). */
@@ -248,7 +250,7 @@ export class Supervisor {
    */
   async restoreJob(
     s: SupervisorSnapshot,
-    images: Map<number, string>,
+    images: Map<number, { path: string; digest: string }>,
     onReleased?: () => void,
   ): Promise<ExitInfo> {
     this.leader.services.restore(s.leader);
@@ -265,12 +267,11 @@ export class Supervisor {
     if (running.length > 1) this.forked = true;
     const hosts = running.map((e) => this.spawnHost(e.vmid));
     for (const h of hosts) h.busy = true; // each runs a restored guest, not a pool job
-    await Promise.all(hosts.map((h) => h.ready));
+    // Each host reads its image as soon as it is up, while others are still starting.
     const replies = await Promise.all(
-      running.map((e) =>
-        this.ask(e.vmid, { op: "job", kind: "restore", image: images.get(e.vmid) }).catch((
-          error,
-        ) => ({ error: error instanceof Error ? error.message : String(error) }))
+      hosts.map((h) =>
+        h.ready.then(() => this.ask(h.vmid, { op: "job", kind: "restore", ...images.get(h.vmid) }))
+          .catch((error) => ({ error: error instanceof Error ? error.message : String(error) }))
       ),
     ) as { error?: string }[];
     const failed = replies.find((r) => r?.error);
@@ -281,6 +282,23 @@ export class Supervisor {
     this.checkDone();
     await this.allDone.promise;
     return this.rootExit ?? { code: 0 };
+  }
+
+  /**
+   * A guest asked for a checkpoint of its own tree (supervisor_checkpoint, sys_supervisor.ts):
+   * resolves with 0 once it is committed, or -errno. A failure's reason goes to stderr, as the
+   * guest only sees EIO.
+   */
+  async checkpointForGuest(pid: number, dir: string, stop: boolean): Promise<number> {
+    try {
+      await checkpointTree(this, dir, { stop, requester: pid });
+      return 0;
+    } catch (e) {
+      if (!(e instanceof CheckpointError)) return -hostErrno(e); // the directory
+      if (e.busy) return -EBUSY;
+      console.error(`supervisor: checkpoint asked by process ${pid}: ${e.message}`);
+      return -EIO;
+    }
   }
 
   /** A checkpoint with --stop committed: the job ends here, its processes with it. */
@@ -550,5 +568,6 @@ const OPS: Record<string, Op> = {
   pipe_wait:    (s, m, source) => s.pipes.wait(source, num(m.id, "id"), m.end === "r" ? "r" : "w", num(m.size, "size")),
   pipe_close:   (s, m, source) => s.pipes.close(source, num(m.id, "id"), m.end === "r" ? "r" : "w", Number(m.generation) || 0),
   pipe_state:   (s, m) => s.pipes.current(num(m.id, "id")),
+  checkpoint:   (s, m) => s.checkpointForGuest(num(m.pid, "pid"), String(m.dir), m.stop === true),
   pipe_setsize: (s, m, source) => s.pipes.setCapacity(source, num(m.id, "id"), num(m.size, "size"), Number(m.generation) || 0),
 };

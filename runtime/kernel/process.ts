@@ -47,6 +47,8 @@ export interface Credentials {
 export interface ProcessOptions {
   root?: string;
   strace?: boolean | ((line: string) => void);
+  /** The address space to use (a restore fills one before the process exists); default fresh. */
+  memory?: Memory;
 }
 
 const SLICE_BLOCKS = 4096;
@@ -100,7 +102,7 @@ export class Process {
   private parkHold: (() => Promise<void>) | undefined;
 
   constructor(options: ProcessOptions = {}) {
-    this.mem = new Memory();
+    this.mem = options.memory ?? new Memory();
     this.cpu = new Cpu(this.mem);
     this.cache = new CodeCache(this.cpu);
     this.cache.onInternalError = (e, insn) => {
@@ -144,6 +146,12 @@ export class Process {
    * that it is re-issued afterwards (rip back on the SYSCALL, rax = its number).
    */
   requestPark(hold: () => Promise<void>): void {
+    if (this.inCheckpointCall) {
+      // It asked for this checkpoint and waits in that call: it parks where it stands.
+      this.parked = true;
+      hold().finally(() => this.parked = false);
+      return;
+    }
     this.parkHold = hold;
     this.cpu.stopRequest = true;
     this.signals.wakeForCheckpoint();
@@ -151,6 +159,11 @@ export class Process {
 
   /** Whether the loop is waiting at a safepoint for a park request to settle. */
   parked = false;
+  /**
+   * Inside its own supervisor_checkpoint call (sys_supervisor.ts): the process parks there, and
+   * its image returns from the call with CHECKPOINT_RESTORED.
+   */
+  inCheckpointCall = false;
 
   /** Runs the guest until it exits; returns how it ended. */
   async runUntilExit(): Promise<ExitStatus> {

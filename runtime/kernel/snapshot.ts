@@ -4,7 +4,7 @@
 
 import type { CpuSnapshot } from "../cpu/state.ts";
 import type { GuestHost } from "../host/guest_host.ts";
-import type { MemorySnapshot } from "../memory/memory.ts";
+import { Memory, type MemoryCapture, type MemorySnapshot } from "../memory/memory.ts";
 import type { Vma } from "../memory/vma.ts";
 import type { FdTableSnapshot } from "./files.ts";
 import { lockedFiles, renamedLocks } from "./locks.ts";
@@ -66,8 +66,28 @@ export function memorySnapshot(p: Process): MemorySnapshot {
   return mem;
 }
 
-export function snapshotProcess(p: Process): ProcessSnapshot {
-  const mem = memorySnapshot(p);
+/**
+ * The address space captured as fast as possible (one copy of the frame pool, into `into` when
+ * it is large enough) while the process is parked for a checkpoint; `capturedMemory` lays it
+ * out later.
+ */
+export function captureMemory(p: Process, into?: Uint8Array): MemoryCapture {
+  const c = p.mem.capture(into);
+  c.vmas = c.vmas.map(plainVma);
+  return c;
+}
+
+/**
+ * A capture as a snapshot whose page data is left out (empty `data`), with the page contents as
+ * views of the captured pool, in page-map order: a checkpoint writes them straight to its image.
+ */
+export function capturedMemory(c: MemoryCapture): { mem: MemorySnapshot; contents: Uint8Array[] } {
+  const { pages, contents } = Memory.pagesOf(c);
+  return { mem: { vmas: c.vmas, pages, data: new Uint8Array(0) }, contents };
+}
+
+/** The whole process as data; `mem` (default: a snapshot made now) is its address space. */
+export function snapshotProcess(p: Process, mem = memorySnapshot(p)): ProcessSnapshot {
   return {
     ids: { pid: p.pid, ppid: p.ppid, pgid: p.pgid, sid: p.sid, tid: p.tid },
     cpu: p.cpu.snapshot(),
@@ -98,6 +118,7 @@ export function restoreProcess(
   host?: GuestHost,
 ): Process {
   const p = new Process({ ...options, root: s.fs.root });
+  // (options.memory may already hold the page data in place: Memory.restore then copies nothing.)
   p.host = host; // descriptors shared through the job reattach to it as they are reopened
   p.mem.restore(s.mem);
   p.cpu.restore(s.cpu);

@@ -45,6 +45,18 @@ export interface MemorySnapshot {
   data: Uint8Array;
 }
 
+/**
+ * An address space copied in the least time (Memory.capture): the used frame pool in one copy
+ * and the page table as it was. Memory.pagesOf lays it out as a page map later.
+ */
+export interface MemoryCapture {
+  vmas: Vma[];
+  /** [page number, page-table entry (frame byte offset * 16 + bits)]. */
+  entries: [number, number][];
+  /** Frames 0..poolUsed, copied. */
+  pool: Uint8Array;
+}
+
 /** Integer TLB tag of an empty slot (see Memory.rTagHi). */
 const TAG_EMPTY = 0x7fffffff;
 
@@ -432,26 +444,76 @@ export class Memory {
     };
   }
 
-  /** Replaces this address space with a snapshot's. */
+  /**
+   * The address space copied while the process is stopped, as fast as it can be: one copy of the
+   * used frame pool and the page table (checkpoints; the page-ordered snapshot is built later by
+   * pagesOf, after the process runs on).
+   */
+  capture(into?: Uint8Array): MemoryCapture {
+    let pool: Uint8Array;
+    if (into && into.length >= this.poolUsed) {
+      // A buffer prepared (and paged in) beforehand: the copy runs at memory speed.
+      pool = into.subarray(0, this.poolUsed);
+      pool.set(this.bytes.subarray(0, this.poolUsed));
+    } else pool = this.bytes.slice(0, this.poolUsed);
+    return { vmas: this.vmas.list.map((v) => ({ ...v })), entries: [...this.pages], pool };
+  }
+
+  /**
+   * Where a restore may read `length` bytes of page data (a view of the pool from offset 0,
+   * which restore then takes in place), or undefined if this address space is in use or too
+   * small for it.
+   */
+  pagesInPlace(length: number): Uint8Array | undefined {
+    if (this.pages.size !== 0 || this.poolUsed !== 0 || length > this.pool.byteLength) return;
+    return this.bytes.subarray(0, length);
+  }
+
+  /** Bytes of the frame pool in use (what capture copies). */
+  get poolBytes(): number {
+    return this.poolUsed;
+  }
+
+  /**
+   * The present pages of a capture in address order: their addresses, and their contents as
+   * views of the captured pool (nothing copied), as a MemorySnapshot's page map and data.
+   */
+  static pagesOf(c: MemoryCapture): { pages: number[]; contents: Uint8Array[] } {
+    const entries = c.entries.sort((a, b) => a[0] - b[0]);
+    const contents = entries.map(([, entry]) => {
+      const frame = Math.floor(entry / 16);
+      return c.pool.subarray(frame, frame + PAGE_SIZE);
+    });
+    return { pages: entries.map(([page]) => page * PAGE_SIZE), contents };
+  }
+
+  /**
+   * Replaces this address space with a snapshot's. The page data may already be in place: a
+   * view of this pool from offset 0 (pagesInPlace), read there by a restore; it is not copied.
+   */
   restore(s: MemorySnapshot): void {
+    const inPlace = s.data.buffer === this.pool && s.data.byteOffset === 0;
     for (const page of [...this.pages.keys()]) this.onCodeWrite(page);
     this.pages.clear();
     this.freeFrames = [];
-    this.bytes.fill(0, 0, this.poolUsed); // frames handed out again must read as zero
+    // Frames handed out again must read as zero (beyond the data, when it is in place).
+    this.bytes.fill(0, inPlace ? s.data.length : 0, this.poolUsed);
     this.poolUsed = 0;
     this.flushTlb();
     this.vmas.list = s.vmas.map((v) => ({ ...v }));
     if (s.data.length !== s.pages.length * PAGE_SIZE) {
       throw new RangeError("Memory snapshot: page map and page data disagree in size");
     }
+    if (s.data.length > this.pool.byteLength) throw new RangeError("Guest memory pool exhausted");
+    // The pool is empty: page n gets frame n, so the contents go in with one copy (or none).
+    if (!inPlace) this.bytes.set(s.data, 0);
+    this.poolUsed = s.data.length;
     s.pages.forEach((addr, n) => {
       const vma = this.vmas.find(addr);
       if (!vma) {
         throw new RangeError(`Memory snapshot: page 0x${addr.toString(16)} outside any VMA`);
       }
-      const frame = this.allocFrame();
-      this.bytes.set(s.data.subarray(n * PAGE_SIZE, (n + 1) * PAGE_SIZE), frame);
-      this.pages.set(addr / PAGE_SIZE, frame * 16 + (vma.prot & 7));
+      this.pages.set(addr / PAGE_SIZE, n * PAGE_SIZE * 16 + (vma.prot & 7));
     });
   }
 

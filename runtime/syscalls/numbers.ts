@@ -75,7 +75,12 @@ export const SYSCALL_NAMES: Record<number, string> = {
   441: "epoll_pwait2", 442: "mount_setattr", 443: "quotactl_fd", 444: "landlock_create_ruleset",
   445: "landlock_add_rule", 446: "landlock_restrict_self", 447: "memfd_secret",
   448: "process_mrelease", 449: "futex_waitv", 450: "set_mempolicy_home_node",
+  // The supervisor's own calls, far beyond Linux's numbers (sys_supervisor.ts).
+  1000: "supervisor_checkpoint",
 };
+
+/** The highest number in the table (every number up to it has a row, ENOSYS if nothing else). */
+export const LAST_SYSCALL_NR = Math.max(...Object.keys(SYSCALL_NAMES).map(Number));
 
 /** Syscall numbers by name. */
 export const NR: Record<string, number> = Object.fromEntries(

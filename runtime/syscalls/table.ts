@@ -5,7 +5,7 @@
 // when they set the registers themselves (rt_sigreturn, execve) or never return (exit).
 
 import type { Process } from "../kernel/process.ts";
-import { SYSCALL_NAMES } from "./numbers.ts";
+import { LAST_SYSCALL_NR, SYSCALL_NAMES } from "./numbers.ts";
 import { rows as dirRows } from "./sys_dir.ts";
 import { rows as exitRows } from "./sys_exit.ts";
 import { rows as fdRows } from "./sys_fd.ts";
@@ -22,6 +22,7 @@ import { rows as xattrRows } from "./sys_xattr.ts";
 import { rows as rwRows } from "./sys_rw.ts";
 import { rows as signalRows } from "./sys_signal.ts";
 import { rows as statRows } from "./sys_stat.ts";
+import { rows as supervisorRows } from "./sys_supervisor.ts";
 import { rows as timeRows } from "./sys_time.ts";
 
 /** Register arguments of one syscall, decoded on demand. */
@@ -96,11 +97,12 @@ const families: SyscallDef[][] = [
   pipeRows,
   futexRows,
   xattrRows,
+  supervisorRows,
   procRows, // last: its kill, setpgid... route to other processes and override the local rows
 ];
 
 export const SYSCALLS: SyscallRow[] = [];
-for (let nr = 0; nr <= 450; nr++) {
+for (let nr = 0; nr <= LAST_SYSCALL_NR; nr++) {
   SYSCALLS[nr] = {
     nr,
     name: SYSCALL_NAMES[nr] ?? `syscall_${nr}`,
