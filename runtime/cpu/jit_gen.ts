@@ -14,6 +14,7 @@
 // memory accesses in the same order, the same lazy-flag record, and nothing architectural written
 // before the last access that can fault (unless the handler writes it there too).
 
+import { TLB_MASK } from "../memory/memory.ts";
 import type { Insn } from "./insn.ts";
 import { F_ADD, F_CO, F_LOGIC, F_SUB } from "./state.ts";
 
@@ -220,12 +221,12 @@ export function access(A: Addr, size: number, write: boolean, fast: string, slow
     ? ["WH", "WL", "WT", "WO", "WI"]
     : ["RH", "RL", "RT", "RO", "RI"];
   if (!A.halves) {
-    return `{ const p = Math.floor(a * 0.000244140625), s = p & 511, o = a & 4095; ` +
+    return `{ const p = Math.floor(a * 0.000244140625), s = p & ${TLB_MASK}, o = a & 4095; ` +
       `if (${tf}[s] === p && o <= ${4096 - size}) { const x = ${off}[s] + o; ${fast} } ` +
       `else { ${slow} } }`;
   }
   const sane = A.sane ? ` && ${A.sane}` : "";
-  return `{ const s = (al >>> 12) & 511, o = al & 4095; ` +
+  return `{ const s = (al >>> 12) & ${TLB_MASK}, o = al & 4095; ` +
     `if (${th}[s] === (ah >> 12) && ${tl}[s] === ((ah << 20) | (al >>> 12)) && ` +
     `o <= ${4096 - size}${sane}) { const x = ${offI}[s] + o; ${fast} } ` +
     `else { const a = ${A.slow}; ${slow} } }`;
