@@ -3,7 +3,8 @@
 // control stays inside the function while it moves between the region's blocks.
 //
 // A region is a set of blocks (run.ts picks a hot block and the blocks it was seen to lead to).
-// Its function is a loop over `switch (rip)` with one case per block; it returns to run() when
+// Its function is a loop over `switch (rip)` with one case per block (a block branching to its
+// own start loops inside its case, without the switch); it returns to run() when
 // rip leaves the region, when a block it would enter was dropped (self-modifying code), after a
 // block that called a handler when that handler asked the kernel for something (stopReason,
 // stopRequest), or after `budget` blocks. Every transition between blocks is a safepoint as in
@@ -23,7 +24,8 @@ import { aluOp } from "./ops/alu.ts";
 import { imulTrunc } from "./ops/muldiv.ts";
 import { shiftOp } from "./ops/shift.ts";
 import { checkAligned16 } from "./ops/sse_state.ts";
-import { ea } from "./operands.ts";
+import { jcc, jmpRel } from "./ops/branch.ts";
+import { ea, readMem, writeMem } from "./operands.ts";
 import type { Cpu } from "./state.ts";
 
 /** Runs translated code from c.rip; returns the number of blocks executed (rip and icount
@@ -45,6 +47,8 @@ const helpers = {
   cond,
   getCF,
   ea,
+  readMem,
+  writeMem,
   aluOp,
   shiftOp,
   imulTrunc,
@@ -59,8 +63,16 @@ const helpers = {
  * overwritten by the next one is never written; anything else writes the pending record first.
  */
 function blockCode(g: Gen, b: Translatable, j: number): string {
-  const lines = [`case ${b.start}: {`, `if (!${g.blockRef(j)}.valid) break loop;`, `j = ${j};`];
   const n = b.insns.length;
+  const end = b.insns[n - 1];
+  // A block branching to itself loops in place, without going through the switch.
+  const self = (end.exec === jcc || end.exec === jmpRel) && end.target === b.start;
+  const lines = [
+    `case ${b.start}: {`,
+    `j = ${j};`,
+    ...(self ? ["for (;;) {"] : []),
+    `if (!${g.blockRef(j)}.valid) break loop;`,
+  ];
   let calls = false, ripSet = false, pending = "";
   const flush = () => {
     if (pending !== "") lines.push(pending);
@@ -100,6 +112,9 @@ function blockCode(g: Gen, b: Translatable, j: number): string {
   if (!ripSet) lines.push(`rip = ${b.end};`);
   lines.push(`n += ${n};`);
   if (calls) lines.push("if (c.stopReason !== 0 || c.stopRequest) { blocks++; break loop; }");
+  if (self) {
+    lines.push(`if (rip !== ${b.start}) break;`, "if (++blocks >= budget) break loop;", "}");
+  }
   lines.push("break; }");
   return lines.join("\n");
 }

@@ -14,6 +14,7 @@
 // memory accesses in the same order, the same lazy-flag record, and nothing architectural written
 // before the last access that can fault (unless the handler writes it there too).
 
+import { TLB_MASK } from "../memory/memory.ts";
 import type { Insn } from "./insn.ts";
 import { F_ADD, F_CO, F_LOGIC, F_SUB } from "./state.ts";
 
@@ -87,22 +88,6 @@ export class Gen {
 }
 
 // ---- operands -----------------------------------------------------------------------------------
-
-/** Address expression of the memory operand of `i`, evaluated in ea()'s order (operands.ts). */
-export function eaExpr(g: Gen, i: Insn): string {
-  if (i.asize !== 8) return `ea(c, ${g.insn()})`;
-  const parts: string[] = [];
-  if (i.disp !== 0 || (i.base < 0 && i.index < 0)) parts.push(String(i.disp));
-  if (i.base >= 0) parts.push(`H[${i.base}] * 4294967296 + (L[${i.base}] >>> 0)`);
-  if (i.index >= 0) {
-    parts.push(`(H[${i.index}] * 4294967296 + (L[${i.index}] >>> 0)) * ${i.scale}`);
-  }
-  if (i.seg === 1) parts.push("c.fsBase");
-  else if (i.seg === 2) parts.push("c.gsBase");
-  // ea() adds left to right starting from the displacement; so does this sum.
-  if (parts.length === 1) return parts[0];
-  return parts.map((p) => (p.includes(" ") ? `(${p})` : p)).join(" + ");
-}
 
 /** [lo, hi] expressions reading register r (a byte-register code for size 1), as getReg. */
 export function regGet(r: number, size: number): [string, string] {
@@ -221,8 +206,9 @@ export function addrFrom(
 
 /** Address of the memory operand of `i`. */
 export function addrOf(g: Gen, i: Insn): Addr {
-  if (i.asize !== 8 || i.seg !== 0) return addrFromDouble(eaExpr(g, i));
-  return addrFrom(i.base, i.index, i.scale, i.disp, eaExpr(g, i));
+  const slow = `ea(c, ${g.insn()})`; // the interpreter's own address, on the slow path only
+  if (i.asize !== 8 || i.seg !== 0) return addrFromDouble(slow);
+  return addrFrom(i.base, i.index, i.scale, i.disp, slow);
 }
 
 /**
@@ -235,12 +221,12 @@ export function access(A: Addr, size: number, write: boolean, fast: string, slow
     ? ["WH", "WL", "WT", "WO", "WI"]
     : ["RH", "RL", "RT", "RO", "RI"];
   if (!A.halves) {
-    return `{ const p = Math.floor(a * 0.000244140625), s = p & 511, o = a & 4095; ` +
+    return `{ const p = Math.floor(a * 0.000244140625), s = p & ${TLB_MASK}, o = a & 4095; ` +
       `if (${tf}[s] === p && o <= ${4096 - size}) { const x = ${off}[s] + o; ${fast} } ` +
       `else { ${slow} } }`;
   }
   const sane = A.sane ? ` && ${A.sane}` : "";
-  return `{ const s = (al >>> 12) & 511, o = al & 4095; ` +
+  return `{ const s = (al >>> 12) & ${TLB_MASK}, o = al & 4095; ` +
     `if (${th}[s] === (ah >> 12) && ${tl}[s] === ((ah << 20) | (al >>> 12)) && ` +
     `o <= ${4096 - size}${sane}) { const x = ${offI}[s] + o; ${fast} } ` +
     `else { const a = ${A.slow}; ${slow} } }`;
@@ -255,13 +241,11 @@ export function alignCheck(A: Addr): string {
 
 /**
  * Code reading `size` bytes at A (its setup already emitted) into variables lo, hi, as readMem:
- * the TLB hit within one page inline, everything else through Memory's accessors (same order of
- * access, so the same fault).
+ * the TLB hit within one page inline, everything else through readMem itself (so the same
+ * accesses and the same fault), kept out of line to keep the generated code small.
  */
 export function memGet(size: number, A: Addr, lo: string, hi: string): string {
-  const slow = size === 8
-    ? `${lo} = M.read32(a); ${hi} = M.read32(a + 4);`
-    : `${lo} = M.read${size * 8}(a); ${hi} = 0;`;
+  const slow = `${lo} = readMem(c, a, ${size}); ${hi} = c.th;`;
   const fast = size === 8
     ? `${lo} = DV.getInt32(x, true); ${hi} = DV.getInt32(x + 4, true);`
     : `${lo} = ${frameRead(size, "x")}; ${hi} = 0;`;
@@ -270,26 +254,14 @@ export function memGet(size: number, A: Addr, lo: string, hi: string): string {
 
 /** Code writing `size` bytes at A (its setup already emitted), as writeMem (all or nothing). */
 export function memSet(size: number, A: Addr, lo: string, hi: string): string {
-  let fast: string, slow: string;
-  switch (size) {
-    case 8:
-      fast = `DV.setInt32(x, ${lo}, true); DV.setInt32(x + 4, ${hi}, true);`;
-      slow = `if ((a & 4095) > 4088) M.checkWritable(a, 8); ` +
-        `M.write32(a, ${lo}); M.write32(a + 4, ${hi});`;
-      break;
-    case 4:
-      fast = `DV.setInt32(x, ${lo}, true);`;
-      slow = `M.write32(a, ${lo});`;
-      break;
-    case 2:
-      fast = `DV.setUint16(x, ${lo}, true);`;
-      slow = `M.write16(a, ${lo});`;
-      break;
-    default:
-      fast = `U8[x] = ${lo};`;
-      slow = `M.write8(a, ${lo});`;
-  }
-  return access(A, size, true, fast, slow);
+  const fast = size === 8
+    ? `DV.setInt32(x, ${lo}, true); DV.setInt32(x + 4, ${hi}, true);`
+    : size === 4
+    ? `DV.setInt32(x, ${lo}, true);`
+    : size === 2
+    ? `DV.setUint16(x, ${lo}, true);`
+    : `U8[x] = ${lo};`;
+  return access(A, size, true, fast, `writeMem(c, a, ${size}, ${lo}, ${hi});`);
 }
 
 /** Code pushing 8 bytes (expressions lo, hi), as operands.ts push64. */

@@ -124,14 +124,36 @@ function store128(aligned: boolean): Template {
   };
 }
 
+/**
+ * Code copying 64 bits into lane `to` of c.xmmF64 from the double expression `v` when it is not a
+ * NaN, else running `bits` (which copies them as dwords). A non-NaN double keeps its bits through
+ * a load and a store; writing the lane whole spares a later double read of it the stall of a
+ * 64-bit load from two 32-bit stores.
+ */
+function move64(to: number, v: string, bits: string): string {
+  return `{ const v = ${v}; if (v === v) XF[${to}] = v; else { ${bits} } }`;
+}
+
 /** MOVSD/MOVQ xmm, xmm/m64: memory (and MOVQ's register form) zero the upper half. */
 function loadLow64(zeroUpper: boolean): Template {
   return (g, i) => {
     g.neutral = true;
     g.safe = i.rm >= 0;
     const d = i.reg << 2;
-    const zero = i.rm < 0 || zeroUpper ? ` X[${d + 2}] = 0; X[${d + 3}] = 0;` : "";
-    return `{ ${loadXmm(g, i, 2, false)} X[${d}] = s0; X[${d + 1}] = s1;${zero} }`;
+    const zero = i.rm < 0 || zeroUpper ? ` XF[${(d >> 1) + 1}] = 0;` : "";
+    if (i.rm >= 0) {
+      const s = i.rm << 2;
+      const bits = `const s0 = X[${s}], s1 = X[${s + 1}]; X[${d}] = s0; X[${d + 1}] = s1;`;
+      return `{ ${move64(d >> 1, `XF[${s >> 1}]`, bits)}${zero} }`;
+    }
+    const A = addrOf(g, i);
+    const fast = move64(
+      d >> 1,
+      "DV.getFloat64(x, true)",
+      `X[${d}] = DV.getInt32(x, true); X[${d + 1}] = DV.getInt32(x + 4, true);`,
+    );
+    const slow = `const s0 = M.read32(a), s1 = M.read32(a + 4); X[${d}] = s0; X[${d + 1}] = s1;`;
+    return `{ ${A.setup} ${access(A, 8, false, fast, slow)}${zero} }`;
   };
 }
 
@@ -231,6 +253,11 @@ function unpck64Template(high: boolean): Template {
     g.neutral = true;
     g.safe = i.rm >= 0;
     const d = i.reg << 2;
+    if (!high && i.rm >= 0) {
+      const s = i.rm << 2;
+      const bits = `const s0 = X[${s}], s1 = X[${s + 1}]; X[${d + 2}] = s0; X[${d + 3}] = s1;`;
+      return move64((d >> 1) + 1, `XF[${s >> 1}]`, bits);
+    }
     const move = high ? `X[${d}] = X[${d + 2}]; X[${d + 1}] = X[${d + 3}]; ` : "";
     const h = high ? 2 : 0;
     return `{ ${loadXmm(g, i, 4, true)} ${move}X[${d + 2}] = s${h}; X[${d + 3}] = s${h + 1}; }`;

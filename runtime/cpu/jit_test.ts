@@ -15,6 +15,16 @@ import { Cpu, STOP_SLICE, STOP_SYSCALL } from "./state.ts";
 const CODE = 0x400000;
 /** Stack tops: an ordinary one, and two just above 2^32 where pushes borrow into the high half. */
 const STACKS = [0x7fff8000, 0x7fff8000, 0x100000000, 0x100000004];
+/** NaNs as [low, high] dwords: quiet and signaling, both signs, with payloads (bits that must
+ * survive moves exactly; JavaScript has no way to write them as a number). */
+const NAN_BITS: [number, number][] = [
+  [1, 0x7ff00000],
+  [0, 0x7ff80000],
+  [0, -0x80000],
+  [0x12345678, 0x7ff4cafe],
+  [-1, -1],
+  [0xdeadbeef | 0, 0xfff12345 | 0],
+];
 const MXCSRS = [0x1f80, 0x1f80, 0x1fa0, 0x1fa0, 0x3f80, 0x5fa0, 0x7f80, 0x0f80, 0x1fc0, 0x9f80];
 
 interface Outcome {
@@ -46,6 +56,11 @@ function execute(code: number[], seed: number, tier: Tier, budget = 10, writable
   const doubles = new DataView(data.buffer);
   for (let k = 0; k < 0x2000; k += 8) {
     if (next() % 2) doubles.setFloat64(k, DOUBLES[next() % DOUBLES.length], true);
+    else if (next() % 4 === 0) {
+      const [lo, hi] = NAN_BITS[next() % NAN_BITS.length];
+      doubles.setInt32(k, lo, true);
+      doubles.setInt32(k + 4, hi, true);
+    }
   }
   mem.poke(DATA, data);
   const cpu = new Cpu(mem);
@@ -58,7 +73,10 @@ function execute(code: number[], seed: number, tier: Tier, budget = 10, writable
   for (let x = 0; x < 16; x++) {
     for (let h = 0; h < 2; h++) {
       if (next() % 3) cpu.xmmF64[2 * x + h] = DOUBLES[next() % DOUBLES.length];
-      else {
+      else if (next() % 2) {
+        [cpu.xmm32[4 * x + 2 * h], cpu.xmm32[4 * x + 2 * h + 1]] =
+          NAN_BITS[next() % NAN_BITS.length];
+      } else {
         cpu.xmm32[4 * x + 2 * h] = next() | 0;
         cpu.xmm32[4 * x + 2 * h + 1] = next() | 0;
       }

@@ -17,8 +17,11 @@ import { PROT_EXEC, PROT_READ, PROT_WRITE, Vma, VmaList } from "./vma.ts";
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
 export const ADDRESS_LIMIT = 2 ** 47;
-const TLB_SIZE = 512;
-const TLB_MASK = TLB_SIZE - 1;
+/** TLB entries (a power of two): 4096 pages cover 16 MiB, so that arrays of a few MiB scanned
+ * with a stride (a sieve) stay mapped instead of missing on nearly every access. */
+const TLB_SIZE = 4096;
+/** TLB slot of page p: p & TLB_MASK (translated code inlines it, runtime/cpu/jit_gen.ts). */
+export const TLB_MASK = TLB_SIZE - 1;
 /** Guest memory a process may touch, at most (host RAM is used only for touched pages). */
 export const DEFAULT_POOL_BYTES = 4 * 1024 ** 3;
 
