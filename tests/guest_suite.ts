@@ -10,13 +10,19 @@ import { withTempDir } from "./fixtures.ts";
 import { type GuestGroup, GUESTS, toolchainsFor } from "./guest_catalog.ts";
 import { GUEST_ENV, runNative, type RunOptions, runSupervisor } from "./supervisor.ts";
 
-/** Declares one Deno test per guest of GROUP per toolchain. */
-export function defineGuestTests(group: GuestGroup): void {
+/**
+ * Declares one Deno test per guest of GROUP per toolchain. With `eagerJit`, gcc builds only, run
+ * with every block translated on first use (SUPERVISOR_JIT=eager): the translated tier on whole
+ * programs, where the default threshold leaves most of a short program to the interpreter.
+ */
+export function defineGuestTests(group: GuestGroup, eagerJit = false): void {
   const guests = GUESTS.filter((g) => g.group === group);
   if (guests.length === 0) throw new RangeError(`No guests in group ${group}`);
   for (const guest of guests) {
-    for (const toolchain of toolchainsFor(guest)) {
-      Deno.test(`guest ${guest.name} (${toolchain}): output and status match native`, async () => {
+    const toolchains = eagerJit ? ["gcc" as const] : toolchainsFor(guest);
+    for (const toolchain of toolchains) {
+      const tier = eagerJit ? ", all translated" : "";
+      Deno.test(`guest ${guest.name} (${toolchain}${tier}): output and status match native`, async () => {
         const binary = await buildGuest(guest.name, toolchain);
         await withTempDir(async (tmp) => {
           const env = { ...(guest.env ?? GUEST_ENV), TMPDIR: tmp };
@@ -28,7 +34,8 @@ export function defineGuestTests(group: GuestGroup): void {
             `native run exited ${describeStatus(native)} but the catalog says ${guest.status}: ` +
               `the guest program itself misbehaves\n${new TextDecoder().decode(native.stderr)}`,
           );
-          const supervised = await runSupervisor(binary, options);
+          const supervisorEnv = eagerJit ? { SUPERVISOR_JIT: "eager" } : undefined;
+          const supervised = await runSupervisor(binary, { ...options, supervisorEnv });
           assertSameOutcome(native, supervised);
         });
       });

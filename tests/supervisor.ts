@@ -40,6 +40,8 @@ export interface RunOptions {
 }
 
 export interface SupervisorRunOptions extends RunOptions {
+  /** Variables added to the supervisor's own environment (not the guest's). */
+  supervisorEnv?: Record<string, string>;
   /** Extra supervisor options placed before PROGRAM (e.g. ["--strace"]). */
   supervisorOptions?: string[];
 }
@@ -129,7 +131,7 @@ export function runSupervisor(
     ...args,
   ];
   // The supervisor itself runs in the host environment (Deno needs it); the guest gets guestEnv.
-  return run(command, Deno.env.toObject(), false, options);
+  return run(command, { ...Deno.env.toObject(), ...options.supervisorEnv }, false, options);
 }
 
 async function run(

@@ -33,13 +33,16 @@ const MAX_EXITS = 16;
 /**
  * Executions of a block before it is translated to a JS function (jit.ts). SUPERVISOR_JIT=0
  * turns translation off, SUPERVISOR_JIT=eager translates every block on first use (tests).
+ * High, because V8 compiling a region costs as much as interpreting it thousands of times: at 40,
+ * `python3 -c 'import json'` took 14.6 s (24 s of CPU on compiler threads), at 10000 3.5 s, while
+ * the CPU benchmarks' hot loops run the same either way.
  */
 const JIT_THRESHOLD = (() => {
   let mode: string | undefined;
   try {
     mode = Deno.env.get("SUPERVISOR_JIT");
   } catch { /* no env permission: default */ }
-  return mode === "0" ? Infinity : mode === "eager" ? 1 : 40;
+  return mode === "0" ? Infinity : mode === "eager" ? 1 : 10000;
 })();
 
 export class Block {

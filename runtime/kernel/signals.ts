@@ -470,11 +470,21 @@ export class SignalState {
     }
   }
 
-  /** Sleeps `ms`; false when a signal interrupted the sleep. */
+  /**
+   * Sleeps `ms`, never less (as Linux: a host timer may fire a little before the monotonic clock
+   * the guest reads has advanced that far, and is then re-armed); false when a signal interrupted
+   * the sleep.
+   */
   async sleep(p: Process, ms: number): Promise<boolean> {
     let handle: ReturnType<typeof setTimeout> | undefined;
+    const end = performance.now() + Math.max(0, ms);
     const done = new Promise<true>((resolve) => {
-      handle = setTimeout(() => resolve(true), Math.max(0, ms));
+      const arm = () => {
+        const left = end - performance.now();
+        if (left <= 0) resolve(true);
+        else handle = setTimeout(arm, Math.ceil(left));
+      };
+      handle = setTimeout(arm, Math.ceil(Math.max(0, ms)));
     });
     try {
       return (await this.interruptible(p, done)) === true;
