@@ -114,7 +114,7 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
     });
     for (const size of options.quick ? [4, 16] : [16, 64, 128]) {
       log(`single process ${size} MiB`);
-      const one = await startTree(program, 1, size, 5);
+      const one = await startTree(program, 1, size, 30);
       try {
         const r = await checkpointOf(one, `${tmp}/one${size}`, false);
         rows.push({

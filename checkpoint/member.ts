@@ -188,7 +188,13 @@ export async function writeCaptured(
   image.snapshot.mem = mem;
   s.image = s.memory = undefined;
   sessions.delete(host);
-  return await writeImageFile(path, processRecords(image, contents));
+  const p = host.process;
+  if (p) p.backgroundJobs++; // the guest runs on meanwhile, yielding often so the write goes on
+  try {
+    return await writeImageFile(path, processRecords(image, contents));
+  } finally {
+    if (p) p.backgroundJobs--;
+  }
 }
 
 /**
