@@ -4,17 +4,17 @@
 import assert from "node:assert/strict";
 import { buildMpGuest } from "./build_mp.ts";
 import { defineMpGuestTests, TERMINAL_SETUP } from "./mp_suite.ts";
-import { REPO_ROOT, runNative } from "./supervisor.ts";
+import { runNative, shellQuote, SUPERVISOR_RUN } from "./supervisor.ts";
 
 defineMpGuestTests("shared");
 
 Deno.test("the supervisor gives back the terminal as it found it when a guest leaves it raw", async () => {
   const binary = await buildMpGuest("terminal", "gcc");
   // The shell prints the settings before and after; natively the second line is the raw one.
-  const supervisor = `'${Deno.execPath()}' run -A --quiet '${REPO_ROOT}/main.ts' run`;
+  const supervisor = shellQuote(SUPERVISOR_RUN);
   const script = (prefix: string) =>
     runNative("/bin/sh", {
-      args: ["-c", `stty -g; ${prefix} '${binary}' leave-raw; stty -g`],
+      args: ["-c", `stty -g; ${prefix} ${shellQuote([binary])} leave-raw; stty -g`],
       env: { PATH: "/usr/bin:/bin", HOME: "/tmp" },
       terminal: TERMINAL_SETUP,
     });

@@ -99,6 +99,21 @@ export function runNative(program: string, options: RunOptions = {}): Promise<Ru
   return run([program, ...(options.args ?? [])], options.env ?? GUEST_ENV, true, options);
 }
 
+/** `supervisor run` from this repository, before its options and PROGRAM. */
+export const SUPERVISOR_RUN: readonly string[] = [
+  Deno.execPath(),
+  "run",
+  "-A",
+  "--quiet",
+  `${REPO_ROOT}/main.ts`,
+  "run",
+];
+
+/** WORDS as one POSIX shell command line, each single-quoted. */
+export function shellQuote(words: readonly string[]): string {
+  return words.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
+}
+
 /** Runs PROGRAM under the supervisor (or the SUPERVISOR_CMD stand-in). */
 export function runSupervisor(
   program: string,
@@ -118,12 +133,7 @@ export function runSupervisor(
   }
   const envOptions = Object.entries(guestEnv).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
   const command = [
-    Deno.execPath(),
-    "run",
-    "-A",
-    "--quiet",
-    `${REPO_ROOT}/main.ts`,
-    "run",
+    ...SUPERVISOR_RUN,
     "--clear-env",
     ...envOptions,
     ...(options.supervisorOptions ?? []),
@@ -192,8 +202,8 @@ async function run(
 
 /** COMMAND run by util-linux `script` in a new pseudo-terminal, after the shell command SETUP. */
 function inTerminal(command: string[], setup: string): string[] {
-  const quoted = command.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
-  return ["script", "--quiet", "--return", "--command", `${setup}; exec ${quoted}`, "/dev/null"];
+  const line = `${setup}; exec ${shellQuote(command)}`;
+  return ["script", "--quiet", "--return", "--command", line, "/dev/null"];
 }
 
 async function feed(stream: WritableStream<Uint8Array>, bytes: Uint8Array): Promise<void> {

@@ -21,7 +21,7 @@
 // the first write goes by request (pipe_write), whose handling grants credit again.
 
 import { EAGAIN, EPIPE } from "./errno.ts";
-import { PIPE_BUF } from "./pipe_buffer.ts";
+import { DEFAULT_PIPE_CAPACITY, PIPE_BUF } from "./pipe_buffer.ts";
 import type { PipeBackend, PipeState } from "./pipe.ts";
 import type { Process } from "./process.ts";
 
@@ -44,7 +44,7 @@ export class WriteCredit {
   /** Times this host gave its credit up. */
   generation = 0;
   readers = 1;
-  capacity = 65536;
+  capacity = DEFAULT_PIPE_CAPACITY;
   private waiters: (() => void)[] = [];
 
   /** pipe_grant from the supervisor. */
@@ -108,7 +108,12 @@ let nextTicket = 1;
 
 /** A pipe whose buffer the supervisor keeps. */
 export class RemotePipe implements PipeBackend {
-  private last: PipeState = { length: 0, capacity: 65536, readers: 1, writers: 1 };
+  private last: PipeState = {
+    length: 0,
+    capacity: DEFAULT_PIPE_CAPACITY,
+    readers: 1,
+    writers: 1,
+  };
   constructor(private readonly p: Process, readonly id: number) {}
 
   private get credits(): WriteCredit {
