@@ -7,9 +7,7 @@
 // The supervisor saves the settings at start (saveTerminal) and puts them back when the job ends,
 // so a guest that leaves the terminal raw (or is killed while it is) does not leave it so.
 
-const TCGETS2 = 0x802c542a, TCSETS2 = 0x402c542b;
-/** struct termios2 (kernel): what TCGETS2 reads and TCSETS2 writes. */
-const TERMIOS2_SIZE = 44;
+import { TCGETS2, TCSETS2, TERMIOS2_SIZE } from "./termios.ts";
 
 interface Libc {
   ioctl(fd: number, request: bigint, arg: Uint8Array): number;

@@ -22,7 +22,7 @@ export const FIOASYNC = 0x5452;
 const ICANON = 0o2, ISIG = 0o1, ECHO = 0o10, ECHONL = 0o100, ECHOCTL = 0o1000;
 const ICRNL = 0o400, IGNCR = 0o200;
 /** struct termios (kernel): 4 flag words, c_line, c_cc[19]. termios2 adds two speeds. */
-const TERMIOS_SIZE = 36, TERMIOS2_SIZE = 44;
+export const TERMIOS_SIZE = 36, TERMIOS2_SIZE = 44;
 const B38400 = 0o17;
 
 function defaultTermios(): Uint8Array {
