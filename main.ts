@@ -46,7 +46,8 @@ options:
   --clear-env      start from an empty environment instead of the supervisor's
   --strace         print every syscall to stderr as strace does
   --stats          print instructions retired, time and MIPS to stderr at exit
-  --pool N         guest hosts kept started ahead for fork (default 2; 0: start one per fork)
+  --pool N         idle guest hosts kept ready for fork, from the first fork on (default 2;
+                   0: start one per fork)
   --name NAME      make the job addressable by 'supervisor checkpoint NAME' (a control socket
                    in $XDG_RUNTIME_DIR/supervisor or /tmp/supervisor-UID; names are unique)
   -h, --help       show this help
