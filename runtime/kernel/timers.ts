@@ -1,6 +1,8 @@
 // Interval timers of one process (setitimer/getitimer/alarm): ITIMER_REAL counts wall-clock time
-// and raises SIGALRM, ITIMER_VIRTUAL and ITIMER_PROF count the host process's user and user+system
-// CPU time (the interpreter's, a stand-in for the guest's) and raise SIGVTALRM and SIGPROF.
+// and raises SIGALRM, ITIMER_VIRTUAL and ITIMER_PROF count the user and user+system CPU time of the
+// host thread that runs the guest (the interpreter's, a stand-in for the guest's; not V8's compiler
+// and GC threads, whose bursts would raise signals the guest never earned) and raise SIGVTALRM and
+// SIGPROF. Where the runtime has no per-thread figure, the host process's is used.
 // Deadlines are checked at safepoints (SignalState.safepoint) and, while the guest blocks, by a
 // host timer SignalState arms; times are milliseconds as floats.
 
@@ -10,9 +12,16 @@ import { SIGALRM, SIGPROF, SIGVTALRM } from "./signal_defs.ts";
 export const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
 const SIGNALS = [SIGALRM, SIGVTALRM, SIGPROF];
 
-/** Host CPU time in ms: user (virtual) or user+system (prof). */
+type CpuUsage = () => { user: number; system: number };
+/** node:process threadCpuUsage (Deno has it; @types/node may not). */
+const threadCpuUsage = (process as unknown as { threadCpuUsage?: CpuUsage }).threadCpuUsage;
+const guestCpuUsage: CpuUsage = threadCpuUsage
+  ? () => threadCpuUsage.call(process)
+  : () => process.cpuUsage();
+
+/** CPU time of the guest's thread in ms: user (virtual) or user+system (prof). */
 export function cpuTimeMs(which: number): number {
-  const u = process.cpuUsage();
+  const u = guestCpuUsage();
   return (which === ITIMER_VIRTUAL ? u.user : u.user + u.system) / 1000;
 }
 
