@@ -1,6 +1,8 @@
-// Multi-process speed: fork+_exit+waitpid latency, a busybox shell loop spawning 200 processes,
-// and pipe throughput between two guest processes; each natively, under qemu-x86_64 (when
-// installed) and under the supervisor in the same run; medians of a few repetitions.
+// Multi-process speed: fork+_exit+waitpid latency (timed after FORK_WARMUP untimed forks: the
+// supervisor's pool of hosts, --pool, fills during a job's first forks), a busybox shell loop
+// spawning 200 processes, and pipe throughput between two guest processes; each natively, under
+// qemu-x86_64 (when installed) and under the supervisor in the same run; medians of a few
+// repetitions.
 //
 // Figures: `native`, `qemu`, `supervisor` in the row's `unit`; x_native, x_qemu and qemu_x_native
 // are how many times slower (for throughput too: native MB/s over supervisor MB/s), as in cpu.ts.
@@ -17,6 +19,7 @@ const ROOT = new URL("..", import.meta.url).pathname;
 const BUSYBOX = "/bin/busybox";
 const LOOP_SCRIPT = "i=0; while [ $i -lt 200 ]; do /bin/busybox true; i=$((i+1)); done; echo done";
 const PIPE_MIB = 256;
+const FORK_WARMUP = 10;
 const NATIVE_TIMEOUT_MS = 120_000;
 const EMULATED_TIMEOUT_MS = 600_000;
 /** Time for a killed run to be collected before it is abandoned. */
@@ -192,7 +195,7 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
       name: "fork_exit_wait",
       unit: "us/iter",
       higherIsBetter: false,
-      argv: (runner) => [forkBinary, String(forkIterations[runner])],
+      argv: (runner) => [forkBinary, String(forkIterations[runner]), String(FORK_WARMUP)],
       figure: (outcome) => {
         const ns = parseFigure(/ns_per_iteration=(\d+)/, "ns_per_iteration")(outcome);
         return typeof ns === "number" ? ns / 1000 : ns;

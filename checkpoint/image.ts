@@ -10,7 +10,21 @@
 // snapshot; this file only frames, checks and versions records.
 
 import { decode, encode } from "cbor-x/encode";
-import { createHash } from "node:crypto";
+
+/** A SHA-256 in progress (node:crypto's Hash). */
+interface Sha256 {
+  update(data: Uint8Array): Sha256;
+  digest(encoding: "hex"): string;
+}
+
+/**
+ * A new SHA-256. node:crypto is loaded on first use, not with this module: guest hosts load this
+ * module, and node:crypto would add ~20 ms to every host's start-up, hashing or not.
+ */
+async function sha256(): Promise<Sha256> {
+  const { createHash } = await import("node:crypto");
+  return createHash("sha256");
+}
 
 export const IMAGE_MAGIC = "SVIMAGE\0";
 export const IMAGE_VERSION = 1;
@@ -134,7 +148,7 @@ export async function writeImageFile(
 ): Promise<{ size: number; digest: string }> {
   const file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
   try {
-    const hash = createHash("sha256");
+    const hash = await sha256();
     const stage = new Uint8Array(STAGING_BYTES);
     let staged = 0, size = 0;
     const flush = async () => {
@@ -267,8 +281,8 @@ export function decodeRecord<T>(record: ImageRecord, name: string): T {
  * native like crypto.subtle's, but hashes the bytes where they are (subtle copies them first:
  * twice the time on page data) and takes views of shared memory.
  */
-export function digest(data: Uint8Array): Promise<string> {
-  return Promise.resolve(createHash("sha256").update(data).digest("hex"));
+export async function digest(data: Uint8Array): Promise<string> {
+  return (await sha256()).update(data).digest("hex");
 }
 
 /**
@@ -286,7 +300,7 @@ export async function readImageFile(
   const file = await Deno.open(path, { read: true });
   try {
     const size = (await file.stat()).size;
-    const hash = createHash("sha256");
+    const hash = await sha256();
     let at = 0;
     const readExactly = async (into: Uint8Array) => {
       for (let n = 0; n < into.length;) {

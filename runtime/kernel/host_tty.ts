@@ -1,40 +1,14 @@
 // The host terminal's own settings, read and written with the ioctls a native program uses, through
-// Deno's FFI and the C library's ioctl(). Every guest host shares the one real terminal, so what
-// one guest process sets (raw mode, window size) every other sees, as on Linux, and the kernel's
-// line discipline does the work. Where the C library cannot be loaded (no FFI permission, not
+// Deno's FFI and the C library's ioctl() (libc.ts). Every guest host shares the one real terminal,
+// so what one guest process sets (raw mode, window size) every other sees, as on Linux, and the
+// kernel's line discipline does the work. Where the C library cannot be loaded (no FFI permission, not
 // Linux), hostTty() is undefined and termios.ts keeps its own copy of the settings instead.
 //
 // The supervisor saves the settings at start (saveTerminal) and puts them back when the job ends,
 // so a guest that leaves the terminal raw (or is killed while it is) does not leave it so.
 
 import { TCGETS2, TCSETS2, TERMIOS2_SIZE } from "./termios.ts";
-
-interface Libc {
-  ioctl(fd: number, request: bigint, arg: Uint8Array): number;
-  errno(): number;
-}
-
-let libc: Libc | null | undefined;
-
-function loadLibc(): Libc | null {
-  if (libc !== undefined) return libc;
-  libc = null;
-  if (Deno.build.os !== "linux") return libc;
-  try {
-    const lib = Deno.dlopen("libc.so.6", {
-      ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
-      __errno_location: { parameters: [], result: "pointer" },
-    });
-    libc = {
-      ioctl: (fd, request, arg) => lib.symbols.ioctl(fd, request, arg),
-      errno: () => {
-        const at = lib.symbols.__errno_location();
-        return at === null ? 0 : new Deno.UnsafePointerView(at).getInt32();
-      },
-    };
-  } catch { /* no FFI here: termios.ts emulates */ }
-  return libc;
-}
+import { libc } from "./libc.ts";
 
 /** The host terminal behind one of the supervisor's descriptors 0-2. */
 export interface HostTty {
@@ -49,7 +23,7 @@ export interface HostTty {
 export function hostTty(fd: 0 | 1 | 2): HostTty | undefined {
   const stream = fd === 0 ? Deno.stdin : fd === 1 ? Deno.stdout : Deno.stderr;
   if (!stream.isTerminal()) return undefined;
-  const c = loadLibc();
+  const c = libc();
   if (c === null) return undefined;
   return {
     ioctl(request, arg) {

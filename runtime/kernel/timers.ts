@@ -2,27 +2,21 @@
 // and raises SIGALRM, ITIMER_VIRTUAL and ITIMER_PROF count the user and user+system CPU time of the
 // host thread that runs the guest (the interpreter's, a stand-in for the guest's; not V8's compiler
 // and GC threads, whose bursts would raise signals the guest never earned) and raise SIGVTALRM and
-// SIGPROF. Where the runtime has no per-thread figure, the host process's is used.
+// SIGPROF (clocks.ts hostCpuUsage).
 // Deadlines are checked at safepoints (SignalState.safepoint) and, while the guest blocks, by a
 // host timer SignalState arms; times are milliseconds as floats.
 
-import process from "node:process";
 import { SIGALRM, SIGPROF, SIGVTALRM } from "./signal_defs.ts";
+import { hostCpuUsage } from "./clocks.ts";
+import { RUSAGE_THREAD } from "./libc.ts";
 
 export const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
 const SIGNALS = [SIGALRM, SIGVTALRM, SIGPROF];
 
-type CpuUsage = () => { user: number; system: number };
-/** node:process threadCpuUsage (Deno has it; @types/node may not). */
-const threadCpuUsage = (process as unknown as { threadCpuUsage?: CpuUsage }).threadCpuUsage;
-const guestCpuUsage: CpuUsage = threadCpuUsage
-  ? () => threadCpuUsage.call(process)
-  : () => process.cpuUsage();
-
 /** CPU time of the guest's thread in ms: user (virtual) or user+system (prof). */
 export function cpuTimeMs(which: number): number {
-  const u = guestCpuUsage();
-  return (which === ITIMER_VIRTUAL ? u.user : u.user + u.system) / 1000;
+  const u = hostCpuUsage(RUSAGE_THREAD);
+  return which === ITIMER_VIRTUAL ? u.user : u.user + u.system;
 }
 
 /** Current time on the clock timer `which` counts. */
