@@ -53,7 +53,8 @@ export function hostCpuUsage(who: typeof RUSAGE_SELF | typeof RUSAGE_THREAD): Cp
 if (libc() === null) {
   import("node:process").then((m) => nodeProcess = m.default, () => {});
 }
-const cpuBase = hostCpuUsage(RUSAGE_SELF);
+/** Usage at load (its fallbacks count from the host's start, so they keep a zero base). */
+const cpuBase = libc() !== null ? hostCpuUsage(RUSAGE_SELF) : { user: 0, system: 0 };
 let bootOffsetMs = 0;
 try {
   bootOffsetMs = Deno.osUptime() * 1000 - performance.now();
