@@ -6,21 +6,6 @@ import { SharedMemory } from "./shared_memory.ts";
 import { IpcWorker } from "./worker.ts";
 import { cleanUp, inProcessGuest, testLeader, within } from "./testdata/util.ts";
 
-/** This process's descriptors of lane memory (the dialler's, until the peer maps it). */
-function laneDescriptors(): number {
-  let count = 0;
-  for (const entry of Deno.readDirSync("/proc/self/fd")) {
-    try {
-      if (Deno.readLinkSync(`/proc/self/fd/${entry.name}`).startsWith("/memfd:supervisor-lane")) {
-        count++;
-      }
-    } catch {
-      // The directory's own descriptor, closed by now.
-    }
-  }
-  return count;
-}
-
 /** Both ends of one lane, mapped twice in this process as two processes would. */
 function lanePair(ringSize = 4096): { dialler: Lane; acceptor: Lane } {
   const dialler = Lane.offer(ringSize);
@@ -67,14 +52,14 @@ Deno.test("a lane takes only what fits until the receiver frees room", () => {
 });
 
 Deno.test("the dialler sends by lane only once the peer accepted it, then drops its descriptor", () => {
-  const before = laneDescriptors();
   const dialler = Lane.offer(4096)!;
-  assert.equal(laneDescriptors(), before + 1);
+  const fd = dialler.offer.fd;
+  assert.ok(Deno.readLinkSync(`/proc/self/fd/${fd}`).startsWith("/memfd:supervisor-lane"));
   assert.equal(dialler.sender.room, 0);
   assert.equal(dialler.sender.put(pattern(100, 0)), -1);
   const acceptor = Lane.accept(dialler.offer)!;
   assert.equal(dialler.sender.room, 4096);
-  assert.equal(laneDescriptors(), before);
+  assert.equal(dialler.offer.fd, -1);
   assert.equal(Lane.accept(dialler.offer), null, "its descriptor is closed: nobody else maps it");
   dialler.close();
   acceptor.close();
@@ -198,7 +183,6 @@ Deno.test("a sender reading an impossible consumed position finds no room", () =
 });
 
 Deno.test("a closed lane is unmapped: its bytes are detached, sends find no room", () => {
-  const before = laneDescriptors();
   const memory = SharedMemory.create(8192)!;
   const view = new Uint8Array(memory.bytes);
   memory.unmap();
@@ -212,12 +196,15 @@ Deno.test("a closed lane is unmapped: its bytes are detached, sends find no room
   assert.equal(acceptor.sender.put(pattern(10, 0)), -1);
   assert.throws(() => acceptor.receiver.take(0, 10), RangeError);
   acceptor.close();
+  assert.ok(
+    dialler.offer.fd >= 0,
+    "the dialler has not sent since the accept: it still holds its descriptor",
+  );
   dialler.close();
-  assert.equal(laneDescriptors(), before);
+  assert.equal(dialler.offer.fd, -1);
 });
 
 Deno.test("links to the leader get a lane, large payloads cross through it, and close unmaps it", async () => {
-  const before = laneDescriptors();
   const { leader, errors } = await testLeader();
   const guest = await inProcessGuest(leader, 2);
   const link = await guest.connectToProcess(1);
@@ -236,7 +223,7 @@ Deno.test("links to the leader get a lane, large payloads cross through it, and 
     const big = pattern(3 * 1024 * 1024, 9);
     const small = pattern(RAW_MIN, 1);
     assert.deepEqual(await guest.request(1, Code.ECHO, { big, small }), { big, small });
-    assert.equal(laneDescriptors(), before, "the leader mapped it: the dialler's fd is closed");
+    assert.equal(link.lane.offer.fd, -1, "the leader mapped it: the dialler's fd is closed");
   } finally {
     await cleanUp([], [guest], leader);
   }
