@@ -11,10 +11,14 @@
 // once into the frame instead of through the encoder's buffer: `u32 metaLength`, then the CBOR
 // of [field name, the map without that field], then the bytes. Decoded, the map has the field
 // back; the sender never chooses the form, encodeFrame() does.
+// LANE (with RAW_TAIL): the raw bytes went through the link's shared-memory lane (lane.ts), and
+// in their place the frame holds `u32 position, u32 length` in the lane's ring; the receiver's
+// decoder takes them from there, so a decoded frame is the same either way.
 // Invariants: FrameDecoder hands out only whole, valid frames; once it throws, the stream is
 // unusable (the link closes). Decoded byte strings are copies, so the receive buffer can be reused.
 import { Decoder, Encoder } from "cbor-x/encode";
 import { Code, codeName } from "./codes.ts";
+import { LANE_MIN, type LaneReceiver, type LaneSender } from "./lane.ts";
 
 /** Bytes before the payload. */
 export const HEADER_SIZE = 16;
@@ -33,6 +37,9 @@ const encoder = new Encoder({ useRecords: false, tagUint8Array: false });
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: true, copyBuffers: true });
 
 const RAW_TAIL = 0x8000;
+const LANE = 0x4000;
+/** Bytes of a LANE frame's tail: the position and length of its bytes in the lane's ring. */
+const LANE_TAIL = 8;
 /** Byte strings at least this long, at the top level of a map payload, travel raw (RAW_TAIL). */
 export const RAW_MIN = 2048;
 
@@ -116,7 +123,9 @@ export function encodeFrame(
 
 /**
  * Encodes one frame as the byte strings to send in order: one, or a head and then bytes given
- * with handOver() (a RAW_TAIL frame), which are not copied. Throws RangeError like encodeFrame().
+ * with handOver() (a RAW_TAIL frame), which are not copied. With a `lane` that has room, raw
+ * bytes of at least LANE_MIN go into it instead (a LANE frame). Throws RangeError like
+ * encodeFrame().
  */
 export function encodeFrameParts(
   seq: number,
@@ -124,6 +133,7 @@ export function encodeFrameParts(
   vmid: number,
   payload: unknown,
   maxPayload = DEFAULT_MAX_PAYLOAD,
+  lane: LaneSender | null = null,
 ): Uint8Array[] {
   const key = rawField(payload);
   if (key === undefined) return [frameBytes(seq, code, vmid, encoder.encode(payload), maxPayload)];
@@ -137,6 +147,17 @@ export function encodeFrameParts(
     throw new RangeError(
       `${codeName(code)} payload is ${length} bytes, over the ${maxPayload}-byte frame limit`,
     );
+  }
+  const position = lane !== null && raw.length >= LANE_MIN ? lane.put(raw) : -1;
+  if (position >= 0) {
+    const frame = new Uint8Array(HEADER_SIZE + 4 + meta.length + LANE_TAIL);
+    writeHeader(frame, 4 + meta.length + LANE_TAIL, seq, code, RAW_TAIL | LANE, vmid);
+    const view = new DataView(frame.buffer);
+    view.setUint32(HEADER_SIZE, meta.length, true);
+    frame.set(meta, HEADER_SIZE + 4);
+    view.setUint32(HEADER_SIZE + 4 + meta.length, position, true);
+    view.setUint32(HEADER_SIZE + 8 + meta.length, raw.length, true);
+    return [frame];
   }
   const whole = !handedOver.has(raw);
   const frame = new Uint8Array(HEADER_SIZE + 4 + meta.length + (whole ? raw.length : 0));
@@ -158,6 +179,8 @@ const MIN_READ_SPACE = 128 * 1024;
  */
 export class FrameDecoder {
   readonly maxPayload: number;
+  /** Where the bytes of LANE frames are (the link's lane); without one they are an error. */
+  lane: LaneReceiver | null = null;
   #buffer = new Uint8Array(INITIAL_BUFFER);
   #view = new DataView(this.#buffer.buffer);
   #start = 0;
@@ -222,13 +245,15 @@ export class FrameDecoder {
     }
     if (code >= Code.CODE_BOUND) throw new RangeError(`Frame has unknown message code ${code}`);
     const flags = view.getUint16(at + 10, true);
-    if ((flags & ~RAW_TAIL) !== 0) {
+    if ((flags & ~(RAW_TAIL | LANE)) !== 0 || flags === LANE) {
       throw new RangeError(`Frame header has non-zero reserved bits (${codeName(code)})`);
     }
     if (length === 0) throw new SyntaxError(`Frame ${codeName(code)} has an empty payload`);
     if (available < HEADER_SIZE + length) return null;
     const body = this.#buffer.subarray(at + HEADER_SIZE, at + HEADER_SIZE + length);
-    const payload = flags & RAW_TAIL ? decodeRawTail(code, body) : decodeCbor(code, body);
+    const payload = flags & RAW_TAIL
+      ? decodeRawTail(code, body, flags & LANE ? this.#takeLane(code) : null)
+      : decodeCbor(code, body);
     this.#start = at + HEADER_SIZE + length;
     return {
       seq: view.getUint32(at + 4, true),
@@ -236,6 +261,13 @@ export class FrameDecoder {
       vmid: view.getUint32(at + 12, true),
       payload,
     };
+  }
+
+  #takeLane(code: Code): LaneReceiver {
+    if (this.lane === null) {
+      throw new SyntaxError(`Frame ${codeName(code)} names lane bytes on a link without a lane`);
+    }
+    return this.lane;
   }
 
   #makeRoom(needed: number): void {
@@ -262,8 +294,11 @@ function decodeCbor(code: Code, body: Uint8Array): unknown {
   }
 }
 
-/** A RAW_TAIL payload: the map from its CBOR, with the raw field put back (copied out). */
-function decodeRawTail(code: Code, body: Uint8Array): unknown {
+/**
+ * A RAW_TAIL payload: the map from its CBOR, with the raw field put back (copied out of the frame,
+ * or of the `lane` for a LANE frame).
+ */
+function decodeRawTail(code: Code, body: Uint8Array, lane: LaneReceiver | null): unknown {
   const metaLength = body.length >= 4
     ? new DataView(body.buffer, body.byteOffset, 4).getUint32(0, true)
     : -1;
@@ -279,9 +314,18 @@ function decodeRawTail(code: Code, body: Uint8Array): unknown {
     throw new SyntaxError(`Frame ${codeName(code)} has a bad raw-tail map`);
   }
   const record = meta[1] as Record<string, unknown>;
+  const tail = body.subarray(4 + metaLength);
+  if (lane !== null) {
+    if (tail.length !== LANE_TAIL) {
+      throw new SyntaxError(`Frame ${codeName(code)} has a bad lane reference`);
+    }
+    const view = new DataView(tail.buffer, tail.byteOffset, LANE_TAIL);
+    record[meta[0]] = lane.take(view.getUint32(0, true), view.getUint32(4, true));
+    return record;
+  }
   // new + set rather than slice(): V8's slice of a large typed array is many times slower.
-  const raw = new Uint8Array(body.length - 4 - metaLength);
-  raw.set(body.subarray(4 + metaLength));
+  const raw = new Uint8Array(tail.length);
+  raw.set(tail);
   record[meta[0]] = raw;
   return record;
 }

@@ -1,14 +1,16 @@
 // Links: one framed, ordered, bidirectional connection over a byte channel.
 //
 // Owns: the read loop (bytes -> FrameDecoder -> frames, in order), the write queue (frames ->
-// bytes, coalesced, partial writes resumed, back-pressure through drain()), and closing. The
-// channels are a child's stdin/stdout pipes (either end) and Unix domain sockets.
+// bytes, coalesced, partial writes resumed, back-pressure through drain()), closing, and the
+// link's bulk lane if it has one (lane.ts: unmapped when the link closes, never touched after).
+// The channels are a child's stdin/stdout pipes (either end) and Unix domain sockets.
 // Invariants: frames reach `onFrame` in the order they were sent; nothing is delivered after
 // close; `onClose` runs exactly once, with the error that broke the link (null for a clean end),
 // and never throws out of the read loop. Who the peer is (HELLO) is the worker's business.
 import { type Code, codeName } from "./codes.ts";
 import { asError, LinkClosedError } from "./errors.ts";
 import { DEFAULT_MAX_PAYLOAD, encodeFrameParts, type Frame, FrameDecoder } from "./frame.ts";
+import type { Lane } from "./lane.ts";
 
 /** The byte stream under a link. `write` may write less than asked (the link resumes it). */
 export interface ByteChannel {
@@ -130,6 +132,7 @@ export class Link {
   #resolveDone!: () => void;
   #authenticated = false;
   #started = false;
+  #lane: Lane | null = null;
   readonly #ready = Promise.withResolvers<void>();
 
   constructor(channel: ByteChannel, events: LinkEvents, options: LinkOptions = {}) {
@@ -167,25 +170,50 @@ export class Link {
     this.#readLoop();
   }
 
+  /** The bulk lane beside this link's channel, if it has one. */
+  get lane(): Lane | null {
+    return this.#lane;
+  }
+
+  /** Gives the link a bulk lane: large raw tails go through it while it has room. */
+  attachLane(lane: Lane): void {
+    if (this.#closed) {
+      lane.close();
+      return;
+    }
+    if (this.#lane !== null) throw new TypeError("The link already has a lane");
+    this.#lane = lane;
+    this.#decoder.lane = lane.receiver;
+  }
+
   /** Encodes and queues one frame. Throws RangeError (over the limit) or LinkClosedError. */
   sendFrame(seq: number, code: Code, vmid: number, payload: unknown): void {
-    for (const part of encodeFrameParts(seq, code, vmid, payload, this.maxPayload)) {
-      this.write(part, code);
-    }
+    if (this.#closed) throw this.#closedError(code); // before the (unmapped) lane is touched
+    const parts = encodeFrameParts(
+      seq,
+      code,
+      vmid,
+      payload,
+      this.maxPayload,
+      this.#lane?.sender ?? null,
+    );
+    for (const part of parts) this.write(part, code);
   }
 
   /** Queues encoded frame bytes; they are written in order, whatever the channel accepts. */
   write(bytes: Uint8Array, code?: Code): void {
-    if (this.#closed) {
-      const what = code === undefined ? "a frame" : codeName(code);
-      throw new LinkClosedError(
-        `Cannot send ${what} to process ${this.peerVmid}: the link is closed`,
-        this.peerVmid,
-      );
-    }
+    if (this.#closed) throw this.#closedError(code);
     this.#queue.push(bytes);
     this.#queuedBytes += bytes.length;
     if (!this.#writing) this.#writeLoop();
+  }
+
+  #closedError(code?: Code): LinkClosedError {
+    const what = code === undefined ? "a frame" : codeName(code);
+    return new LinkClosedError(
+      `Cannot send ${what} to process ${this.peerVmid}: the link is closed`,
+      this.peerVmid,
+    );
   }
 
   /** Resolves once queued bytes are at or below the high-water mark (back-pressure). */
@@ -217,6 +245,10 @@ export class Link {
       waiter.reject(new LinkClosedError("The link closed", this.peerVmid, { cause: error }));
     }
     this.channel.close();
+    // Nothing reads or writes the lane after this: the read loop stops at #closed, and
+    // sendFrame() throws.
+    this.#decoder.lane = null;
+    this.#lane?.close();
     this.#ready.reject(
       new LinkClosedError("The link closed before the peer said HELLO", this.peerVmid, {
         cause: error,

@@ -7,7 +7,9 @@
 // - everything sent to a peer goes over its first link until that closes, so per-peer order holds;
 // - a reply travels back on the link its request came on, so only that peer can complete it;
 // - when a link closes, every request in flight on it fails at once with LinkClosedError;
-// - socket paths come only from validated numeric VMIDs (socketPath), inside the runtime dir.
+// - socket paths come only from validated numeric VMIDs (socketPath), inside the runtime dir;
+// - a link we dial offers a bulk lane in our HELLO (lane.ts), which the side that accepted the
+//   connection maps when it checks that HELLO; a lane lives and dies with its link.
 // Single-threaded: all state is touched only from this process's event loop.
 import { Code, codeName, MAX_VMID } from "./codes.ts";
 import { asError, LinkClosedError } from "./errors.ts";
@@ -17,6 +19,7 @@ import { handlerTable } from "./handlers.ts";
 import { checkHello, socketPath } from "./auth.ts";
 import { expectInt } from "./payload.ts";
 import { Link, type LinkEvents, unixChannel } from "./transport.ts";
+import { Lane } from "./lane.ts";
 import type { LeaderServices } from "./leader.ts";
 import type { ChildExit, ChildRecord } from "./child.ts";
 import type { PidKill } from "./signals.ts";
@@ -51,6 +54,8 @@ export interface WorkerOptions {
   maxPayload?: number;
   /** How long a new link may stay silent before its HELLO (default 10 s). */
   helloTimeoutMs?: number;
+  /** Offer and accept shared-memory bulk lanes on Unix-socket links (default true). */
+  lanes?: boolean;
 }
 
 export interface RequestOptions {
@@ -79,6 +84,7 @@ export class IpcWorker implements LinkEvents {
 
   readonly #secret: string;
   readonly #helloTimeoutMs: number;
+  readonly #lanes: boolean;
   readonly #links = new Map<number, Link[]>();
   readonly #allLinks = new Set<Link>();
   readonly #requests = new RequestTable();
@@ -98,6 +104,7 @@ export class IpcWorker implements LinkEvents {
     this.hooks = options.hooks ?? {};
     this.maxPayload = options.maxPayload;
     this.#helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
+    this.#lanes = options.lanes ?? true;
   }
 
   get isLeader(): boolean {
@@ -325,6 +332,10 @@ export class IpcWorker implements LinkEvents {
       clearTimeout(this.#helloTimers.get(link));
       this.#helloTimers.delete(link);
       this.#register(link);
+      if (this.#lanes && link.lane === null && hello.lane !== undefined) {
+        const lane = Lane.accept(hello.lane); // null: the frames go inline, as without one
+        if (lane !== null) link.attachLane(lane);
+      }
       this.leader?.onHello(frame.vmid, hello);
     } catch (error) {
       link.close(asError(error));
@@ -362,7 +373,9 @@ export class IpcWorker implements LinkEvents {
     const link = new Link(unixChannel(conn), this, { maxPayload: this.maxPayload });
     link.expectedVmid = vmid;
     link.peerVmid = vmid;
-    this.attach(link);
+    const lane = this.#lanes ? Lane.offer() : null;
+    if (lane !== null) link.attachLane(lane);
+    this.attach(link, lane === null ? {} : { lane: lane.offer });
     // Usable at once (requests queue behind our HELLO); the peer's HELLO is checked on arrival,
     // and if it fails the link closes and those requests fail. If the peer dialled us meanwhile,
     // its link came first and stays the one we send on.
