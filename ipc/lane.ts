@@ -8,7 +8,7 @@
 //
 // One shared region (shared_memory.ts) per link, made by the side that dialled and offered in its
 // HELLO; the other side maps it and sets `accepted`, after which the dialler may send through it:
-//    0  u32 magic, u32 ring size, u32 accepted        (region header, one cache line)
+//    0  u32 magic, u32 ring size, u32 accepted, u32 tag (region header, one cache line)
 //   64  u32 consumed position of ring 0                (written by ring 0's receiver only)
 //  128  u32 consumed position of ring 1                (written by ring 1's receiver only)
 //  192  ring 0 data (dialler -> acceptor), then ring 1 data (acceptor -> dialler)
@@ -17,6 +17,8 @@
 // round the end) and must be taken at exactly the receiver's consumed position, in order: any
 // other position or length is the peer's corruption and throws (the link closes). A sender trusts
 // the consumed position it reads only as far as it is possible; else the lane is treated as full.
+// The offer carries the region's random tag: a descriptor number the dialler closed and reused for
+// another link's region (it closes one once accepted, or when its link closes first) is refused.
 
 import { SharedMemory, type SharedMemoryHandle } from "./shared_memory.ts";
 
@@ -27,7 +29,12 @@ export const DEFAULT_RING_SIZE = 512 * 1024;
 
 const MAGIC = 0x454e414c; // "LANE"
 const HEADER_BYTES = 192;
-const WORD_MAGIC = 0, WORD_RING_SIZE = 1, WORD_ACCEPTED = 2;
+const WORD_MAGIC = 0, WORD_RING_SIZE = 1, WORD_ACCEPTED = 2, WORD_TAG = 3;
+
+/** What a dialler's HELLO offers: where its region is, and the tag written in it. */
+export interface LaneOffer extends SharedMemoryHandle {
+  tag: number;
+}
 const WORD_CONSUMED = [16, 32]; // u32 index of each ring's consumed position
 
 /** One direction's ring as its sender sees it. */
@@ -124,10 +131,12 @@ export class Lane {
   readonly sender: LaneSender;
   readonly receiver: LaneReceiver;
   readonly #memory: SharedMemory;
+  readonly #words: Uint32Array;
 
   private constructor(memory: SharedMemory, dialler: boolean, ringSize: number) {
     this.#memory = memory;
     const words = new Uint32Array(memory.bytes, 0, HEADER_BYTES / 4);
+    this.#words = words;
     const ring = (k: number) => new Uint8Array(memory.bytes, HEADER_BYTES + k * ringSize, ringSize);
     const [out, into] = dialler ? [0, 1] : [1, 0];
     // The dialler's descriptor has done its work once the acceptor mapped the region.
@@ -151,18 +160,21 @@ export class Lane {
     const words = new Uint32Array(memory.bytes, 0, HEADER_BYTES / 4);
     words[WORD_MAGIC] = MAGIC;
     words[WORD_RING_SIZE] = ringSize;
+    words[WORD_TAG] = crypto.getRandomValues(new Uint32Array(1))[0];
     return new Lane(memory, true, ringSize);
   }
 
   /** Maps the lane a dialler offered and accepts it; null if it is not a valid lane. */
   static accept(offer: unknown): Lane | null {
     if (typeof offer !== "object" || offer === null) return null;
+    const tag = (offer as Partial<LaneOffer>).tag;
     const memory = SharedMemory.open(offer as SharedMemoryHandle);
     if (memory === null) return null;
     const words = new Uint32Array(memory.bytes, 0, HEADER_BYTES / 4);
     const ringSize = words[WORD_RING_SIZE];
     if (
-      words[WORD_MAGIC] !== MAGIC || words[WORD_ACCEPTED] !== 0 || ringSize < 4096 ||
+      words[WORD_MAGIC] !== MAGIC || words[WORD_TAG] !== tag || words[WORD_ACCEPTED] !== 0 ||
+      ringSize < 4096 ||
       (ringSize & (ringSize - 1)) !== 0 || HEADER_BYTES + 2 * ringSize !== memory.size
     ) {
       memory.unmap();
@@ -174,8 +186,8 @@ export class Lane {
   }
 
   /** What the peer needs to accept this lane (the dialler's side). */
-  get offer(): SharedMemoryHandle {
-    return this.#memory.handle;
+  get offer(): LaneOffer {
+    return { ...this.#memory.handle, tag: this.#words[WORD_TAG] };
   }
 
   get closed(): boolean {

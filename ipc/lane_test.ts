@@ -65,6 +65,22 @@ Deno.test("the dialler sends by lane only once the peer accepted it, then drops 
   acceptor.close();
 });
 
+Deno.test("an offer naming another region (a reused descriptor number) is refused, unharmed", () => {
+  const a = Lane.offer(4096)!, b = Lane.offer(4096)!;
+  try {
+    assert.equal(Lane.accept({ ...a.offer, fd: b.offer.fd }), null, "b's region under a's tag");
+    assert.equal(Lane.accept({ ...b.offer, tag: undefined }), null, "no tag");
+    const acceptor = Lane.accept(b.offer);
+    assert.ok(acceptor, "b is still free for its own acceptor");
+    assert.equal(b.sender.room, 4096);
+    assert.equal(a.sender.room, 0, "a was never accepted");
+    acceptor.close();
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
 Deno.test("a full lane makes frames go inline, and they decode the same", () => {
   const { dialler, acceptor } = lanePair(65536);
   const decoder = new FrameDecoder();
