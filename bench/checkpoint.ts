@@ -1,9 +1,10 @@
 // Checkpoint and restore speed (bench/guests/cp_tree.c): an 8-process tree holding 256 MiB of
 // touched memory in total is checkpointed while running, three times (median time frozen, time
 // until all parked, total time, image size), checkpointed again with --stop, then restored in
-// this process (time until the whole tree is released to run its first instruction; the restored
-// guests then end by their own deadline); then single processes of growing size: checkpoint time
-// against image size. Aims (DESIGN.md): frozen <= 150 ms, restore to first instruction <= 300 ms.
+// this process three times in turn (median time until the whole tree is released to run its first
+// instruction; the restored guests end by their own deadline, on CLOCK_MONOTONIC, so the first
+// restore runs out the tree's time and the others end at once); then single processes of growing
+// size: checkpoint time against image size. Aims (DESIGN.md): frozen <= 150 ms, restore to first instruction <= 300 ms.
 // Every job is bounded and killed at the end.
 import type { BenchOptions, BenchRow } from "./main.ts";
 import { buildGuest } from "./build.ts";
@@ -104,13 +105,18 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
     } finally {
       await end(tree);
     }
-    log("restore");
-    let firstInsnMs = NaN;
-    await restoreTree(`${tmp}/stop`, { onReleased: (ms) => firstInsnMs = ms });
+    const restores: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      log(`restore ${k + 1} of 3`);
+      let firstInsnMs = NaN;
+      await restoreTree(`${tmp}/stop`, { onReleased: (ms) => firstInsnMs = ms });
+      restores.push(firstInsnMs);
+    }
+    log(`restores released after ${restores.map((ms) => ms.toFixed(0)).join(", ")} ms`);
     rows.push({
       suite: "checkpoint",
-      name: `tree ${n}x${mib}MiB restore`,
-      first_insn_ms: firstInsnMs,
+      name: `tree ${n}x${mib}MiB restore (median of 3)`,
+      first_insn_ms: restores.sort((a, b) => a - b)[1],
     });
     for (const size of options.quick ? [4, 16] : [16, 64, 128]) {
       log(`single process ${size} MiB`);
