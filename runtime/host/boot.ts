@@ -17,7 +17,10 @@ export interface HostBoot {
 /** Largest IPC frame of a job: a fork carries the whole address space of the parent. */
 export const JOB_MAX_PAYLOAD = 1024 * 1024 * 1024;
 
-/** V8 settings for hosts that run guest code: room to inline memory accessors in hot blocks. */
+/**
+ * V8 settings for hosts that run guest code: room to inline memory accessors in hot blocks. The
+ * compiled binary has them built in (deno.json's compile task repeats them: keep the two alike).
+ */
 export const GUEST_V8_FLAGS =
   "--max-inlined-bytecode-size-cumulative=4000,--max-inlined-bytecode-size=1000";
 
