@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import {
   checkpoint,
   checkpointGuest,
+  checkpointThenKill,
+  delay,
   startNamed,
   startRestore,
   supervisorCommand,
@@ -54,14 +56,7 @@ Deno.test("a busybox sh pipeline with data in flight restores elsewhere with ide
     const full = { stdout: new TextDecoder().decode(native.stdout) };
     const name = uniqueName("pipe");
     const job = startNamed(name, BUSYBOX, ["sh", "-c", PIPELINE]);
-    let cp;
-    try {
-      await new Promise((r) => setTimeout(r, 1500));
-      cp = await checkpoint(name, `${tmp}/cp`);
-    } finally {
-      job.kill(); // the supervisor dies; its hosts follow
-      await job.status;
-    }
+    const cp = await checkpointThenKill(job, name, `${tmp}/cp`, () => delay(1500));
     assert.equal(cp.code, 0, cp.stderr);
     assert.match(cp.stderr, /[45] processes/);
     await Deno.mkdir(`${tmp}/other`);
@@ -82,14 +77,7 @@ Deno.test("a pipe written by credit, full and in flight, is whole in the checkpo
     const expected = new TextDecoder().decode(native.stdout);
     const name = uniqueName("stream");
     const job = startNamed(name, BUSYBOX, ["sh", "-c", STREAM]);
-    let cp;
-    try {
-      await new Promise((r) => setTimeout(r, 1500));
-      cp = await checkpoint(name, `${tmp}/cp`);
-    } finally {
-      job.kill();
-      await job.status;
-    }
+    const cp = await checkpointThenKill(job, name, `${tmp}/cp`, () => delay(1500));
     assert.equal(cp.code, 0, cp.stderr);
     assert.equal(job.stdout, "", "checkpointed before the end");
     const r = startRestore(`${tmp}/cp`, tmp);
@@ -107,14 +95,7 @@ Deno.test("processes blocked in read, nanosleep and wait4 continue after restore
   await withTempDir(async (tmp) => {
     const name = uniqueName("blocked");
     const job = startNamed(name, BUSYBOX, ["sh", "-c", BLOCKED]);
-    let cp;
-    try {
-      await new Promise((r) => setTimeout(r, 1200));
-      cp = await checkpoint(name, `${tmp}/cp`);
-    } finally {
-      job.kill();
-      await job.status;
-    }
+    const cp = await checkpointThenKill(job, name, `${tmp}/cp`, () => delay(1200));
     assert.equal(cp.code, 0, cp.stderr);
     assert.equal(job.stdout, "", "checkpointed before the first line");
     const r = startRestore(`${tmp}/cp`, tmp);
@@ -170,14 +151,8 @@ Deno.test("file locks held at checkpoint time are held again after restore, on a
     const full = new TextDecoder().decode(native.stdout);
     const name = uniqueName("locks");
     const job = startNamed(name, prog, [lockFile]);
-    let cp;
-    try {
-      await job.waitLines(2); // "locked": the guest sleeps with both locks held
-      cp = await checkpoint(name, `${tmp}/cp`);
-    } finally {
-      job.kill();
-      await job.status;
-    }
+    // After "locked": the guest sleeps with both locks held.
+    const cp = await checkpointThenKill(job, name, `${tmp}/cp`, () => job.waitLines(2));
     assert.equal(cp.code, 0, cp.stderr);
     // As on another host: the file restored is a copy, with another inode.
     const inode = (await Deno.stat(lockFile)).ino;

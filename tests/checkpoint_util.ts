@@ -76,7 +76,7 @@ export class Job {
     this.status.then(() => ended = true);
     while (this.stdout.split("\n").length - 1 < lines && !ended) {
       if (performance.now() > until) throw new Error(`No ${lines} lines in time: ${this.stdout}`);
-      await new Promise((r) => setTimeout(r, 10));
+      await delay(10);
     }
   }
 }
@@ -114,4 +114,28 @@ export async function supervisorCommand(
 /** `supervisor checkpoint NAME --dir DIR [--stop]`. */
 export function checkpoint(name: string, dir: string, stop = false) {
   return supervisorCommand(["checkpoint", name, "--dir", dir, ...(stop ? ["--stop"] : [])]);
+}
+
+/** Resolves after `ms` milliseconds. */
+export function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Once `ready` resolves, checkpoints the running job `name` into `dir`; then, whatever happened,
+ * kills the job (its supervisor dies, its hosts follow) and waits for its end.
+ */
+export async function checkpointThenKill(
+  job: Job,
+  name: string,
+  dir: string,
+  ready: () => Promise<unknown>,
+) {
+  try {
+    await ready();
+    return await checkpoint(name, dir);
+  } finally {
+    job.kill();
+    await job.status;
+  }
 }
