@@ -133,14 +133,26 @@ export class PipeTable {
     if (e.holder === vmid) this.takeBack(e);
   }
 
+  /**
+   * An operation by request from a host that gave its credit up first (`generation`): the credit
+   * comes back before `act` runs on the buffer, and the pipe is settled after it.
+   */
+  private afterYield(
+    vmid: number,
+    id: number,
+    generation: number,
+    act: (b: PipeBuffer) => number,
+  ): Reply<number> {
+    const e = this.entry(id);
+    this.yieldCredit(e, vmid, generation);
+    const result = act(e.buffer);
+    this.settle(id, e);
+    return { result, state: this.state(e.buffer) };
+  }
+
   /** A write by request, from a host that gave its credit up first (`generation`). */
   write(vmid: number, id: number, data: Uint8Array, generation = 0): Reply<number> {
-    const e = this.entry(id);
-    const b = e.buffer;
-    this.yieldCredit(e, vmid, generation);
-    const result = b.write(data);
-    this.settle(id, e);
-    return { result, state: this.state(b) };
+    return this.afterYield(vmid, id, generation, (b) => b.write(data));
   }
 
   /** Bytes written into credit the host was granted (its write already returned). */
@@ -169,12 +181,7 @@ export class PipeTable {
   }
 
   setCapacity(vmid: number, id: number, size: number, generation = 0): Reply<number> {
-    const e = this.entry(id);
-    const b = e.buffer;
-    this.yieldCredit(e, vmid, generation);
-    const result = b.setCapacity(size);
-    this.settle(id, e);
-    return { result, state: this.state(b) };
+    return this.afterYield(vmid, id, generation, (b) => b.setCapacity(size));
   }
 
   /** An end closed; `generation` is the closing host's count after giving its credit up. */
