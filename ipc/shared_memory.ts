@@ -10,37 +10,13 @@
 // Invariants: `bytes` is valid until unmap(), which detaches it first, so a view kept past it has
 // length 0 and never reaches unmapped memory.
 
+import { type Libc, libc } from "./libc.ts";
+
 const NAME = "supervisor-lane";
 const MFD_CLOEXEC = 1;
 const PROT_READ_WRITE = 3, MAP_SHARED = 1;
 const O_RDWR = 2, O_CLOEXEC = 0o2000000;
 const SEEK_END = 2;
-
-const SYMBOLS = {
-  memfd_create: { parameters: ["buffer", "u32"], result: "i32" },
-  ftruncate: { parameters: ["i32", "i64"], result: "i32" },
-  lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
-  mmap: { parameters: ["pointer", "usize", "i32", "i32", "i32", "i64"], result: "pointer" },
-  munmap: { parameters: ["pointer", "usize"], result: "i32" },
-  open: { parameters: ["buffer", "i32"], result: "i32" },
-  close: { parameters: ["i32"], result: "i32" },
-} as const;
-
-type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
-
-/** The C library, loaded on first use; null when it cannot be (no FFI permission or library). */
-let libc: Libc | null | undefined;
-
-function loadLibc(): Libc | null {
-  if (libc === undefined) {
-    try {
-      libc = Deno.dlopen("libc.so.6", SYMBOLS).symbols;
-    } catch {
-      libc = null; // the fallback is the caller's: bytes go inline
-    }
-  }
-  return libc;
-}
 
 const cString = (text: string) => new TextEncoder().encode(`${text}\0`);
 
@@ -74,8 +50,8 @@ export class SharedMemory {
     if (!Number.isInteger(size) || size <= 0) {
       throw new RangeError(`Shared memory size must be a positive integer, got ${size}`);
     }
-    const lib = loadLibc();
-    if (lib === null) return null;
+    const lib = libc();
+    if (lib === null || lib.memfd_create === null) return null;
     const fd = lib.memfd_create(cString(NAME), MFD_CLOEXEC);
     if (fd < 0) return null;
     const pointer = lib.ftruncate(fd, BigInt(size)) === 0 ? map(lib, fd, size) : null;
@@ -90,7 +66,7 @@ export class SharedMemory {
   static open(handle: SharedMemoryHandle): SharedMemory | null {
     const { pid, fd, size } = handle;
     if (![pid, fd, size].every((n) => Number.isInteger(n) && n > 0)) return null;
-    const lib = loadLibc();
+    const lib = libc();
     if (lib === null) return null;
     const path = `/proc/${pid}/fd/${fd}`;
     try {

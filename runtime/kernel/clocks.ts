@@ -2,11 +2,11 @@
 // REALTIME is performance.timeOrigin + performance.now() (sub-microsecond), MONOTONIC and BOOTTIME
 // are host uptime (sampled once, then advanced by performance.now()), CPU-time clocks are the host
 // process's CPU usage since this module loaded (the interpreter's time stands in for the guest's),
-// read with getrusage() through libc.ts; without FFI, node:process's figures once it has loaded (it
-// is loaded only then: it costs every host ~20 ms of start-up) and wall time until it has.
+// read with getrusage() through ipc/libc.ts; without FFI, node:process's figures once it has loaded
+// (it is loaded only then: it costs every host ~20 ms of start-up) and wall time until it has.
 // The *_ALARM clocks need an RTC wake-up device; as on a machine without one, they do not exist.
 
-import { libc, RUSAGE_SELF, RUSAGE_SIZE, RUSAGE_THREAD } from "./libc.ts";
+import { libc, RUSAGE_SELF, RUSAGE_SIZE, RUSAGE_THREAD } from "../../ipc/libc.ts";
 
 export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2;
 export const CLOCK_THREAD_CPUTIME_ID = 3, CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5;

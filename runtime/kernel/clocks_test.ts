@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { cpuTimes, hostCpuUsage } from "./clocks.ts";
-import { RUSAGE_SELF, RUSAGE_THREAD } from "./libc.ts";
+import { RUSAGE_SELF, RUSAGE_THREAD } from "../../ipc/libc.ts";
 
 const total = (u: { user: number; system: number }) => u.user + u.system;
 

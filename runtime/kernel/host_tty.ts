@@ -1,14 +1,15 @@
 // The host terminal's own settings, read and written with the ioctls a native program uses, through
-// Deno's FFI and the C library's ioctl() (libc.ts). Every guest host shares the one real terminal,
-// so what one guest process sets (raw mode, window size) every other sees, as on Linux, and the
-// kernel's line discipline does the work. Where the C library cannot be loaded (no FFI permission, not
-// Linux), hostTty() is undefined and termios.ts keeps its own copy of the settings instead.
+// Deno's FFI and the C library's ioctl() (ipc/libc.ts). Every guest host shares the one real
+// terminal, so what one guest process sets (raw mode, window size) every other sees, as on Linux,
+// and the kernel's line discipline does the work. Where the C library cannot be loaded (no FFI
+// permission, not Linux), hostTty() is undefined and termios.ts keeps its own copy of the settings
+// instead.
 //
 // The supervisor saves the settings at start (saveTerminal) and puts them back when the job ends,
 // so a guest that leaves the terminal raw (or is killed while it is) does not leave it so.
 
 import { TCGETS2, TCSETS2, TERMIOS2_SIZE } from "./termios.ts";
-import { libc } from "./libc.ts";
+import { errno, libc } from "../../ipc/libc.ts";
 
 /** The host terminal behind one of the supervisor's descriptors 0-2. */
 export interface HostTty {
@@ -27,7 +28,7 @@ export function hostTty(fd: 0 | 1 | 2): HostTty | undefined {
   if (c === null) return undefined;
   return {
     ioctl(request, arg) {
-      return c.ioctl(fd, BigInt(request >>> 0), arg) === 0 ? 0 : -(c.errno() || 25);
+      return c.ioctl(fd, BigInt(request >>> 0), arg) === 0 ? 0 : -(errno(c) || 25);
     },
   };
 }

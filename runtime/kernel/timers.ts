@@ -8,7 +8,7 @@
 
 import { SIGALRM, SIGPROF, SIGVTALRM } from "./signal_defs.ts";
 import { hostCpuUsage } from "./clocks.ts";
-import { RUSAGE_THREAD } from "./libc.ts";
+import { RUSAGE_THREAD } from "../../ipc/libc.ts";
 
 export const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
 const SIGNALS = [SIGALRM, SIGVTALRM, SIGPROF];
