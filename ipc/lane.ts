@@ -8,7 +8,8 @@
 //
 // One shared region (shared_memory.ts) per link, made by the side that dialled and offered in its
 // HELLO; the other side maps it and sets `accepted`, after which the dialler may send through it:
-//    0  u32 magic, u32 ring size, u32 accepted, u32 tag (region header, one cache line)
+//    0  u32 magic, u32 ring size, u32 accepted, u32 tag, u32 frames sent by the dialler, u32
+//       frames sent by the acceptor (region header, one cache line)
 //   64  u32 consumed position of ring 0                (written by ring 0's receiver only)
 //  128  u32 consumed position of ring 1                (written by ring 1's receiver only)
 //  192  ring 0 data (dialler -> acceptor), then ring 1 data (acceptor -> dialler)
@@ -17,6 +18,10 @@
 // round the end) and must be taken at exactly the receiver's consumed position, in order: any
 // other position or length is the peer's corruption and throws (the link closes). A sender trusts
 // the consumed position it reads only as far as it is possible; else the lane is treated as full.
+// The frame counts (modulo 2^32, HELLO not counted) let a receiver tell whether frames are on
+// their way to it (sent but not yet read off the socket): a guest host that takes pipe bytes
+// straight from shared memory first takes the frames its supervisor sent before them (signals),
+// as a process on Linux would see them (runtime/kernel/remote_pipe.ts).
 // The offer carries the region's random tag: a descriptor number the dialler closed and reused for
 // another link's region (it closes one once accepted, or when its link closes first) is refused.
 
@@ -36,12 +41,14 @@ export interface LaneOffer extends SharedMemoryHandle {
   tag: number;
 }
 const WORD_CONSUMED = [16, 32]; // u32 index of each ring's consumed position
+const WORD_SENT = [4, 5]; // u32 index of each ring's sender's frame count
 
 /** One direction's ring as its sender sees it. */
 export class LaneSender {
   readonly #data: Uint8Array;
   readonly #words: Uint32Array;
   readonly #consumedWord: number;
+  readonly #sentWord: number;
   #produced = 0;
   /** False until the peer mapped the region; checked in the shared header until it is true. */
   #ready: boolean;
@@ -51,12 +58,14 @@ export class LaneSender {
     data: Uint8Array,
     words: Uint32Array,
     consumedWord: number,
+    sentWord: number,
     ready: boolean,
     onReady = () => {},
   ) {
     this.#data = data;
     this.#words = words;
     this.#consumedWord = consumedWord;
+    this.#sentWord = sentWord;
     this.#ready = ready;
     this.#onReady = onReady;
   }
@@ -72,6 +81,11 @@ export class LaneSender {
     const size = this.#data.length;
     const used = (this.#produced - Atomics.load(this.#words, this.#consumedWord)) >>> 0;
     return used > size ? 0 : size - used; // past the possible: a peer's garbage, never room
+  }
+
+  /** Counts a frame sent on the link (before its bytes are written). */
+  countFrame(): void {
+    if (this.#data.length > 0) Atomics.add(this.#words, this.#sentWord, 1);
   }
 
   /** Copies `bytes` into the ring and returns their position, or -1 when they do not fit. */
@@ -94,12 +108,26 @@ export class LaneReceiver {
   readonly #data: Uint8Array;
   readonly #words: Uint32Array;
   readonly #consumedWord: number;
+  readonly #sentWord: number;
   #consumed = 0;
+  #framesIn = 0;
 
-  constructor(data: Uint8Array, words: Uint32Array, consumedWord: number) {
+  constructor(data: Uint8Array, words: Uint32Array, consumedWord: number, sentWord: number) {
     this.#data = data;
     this.#words = words;
     this.#consumedWord = consumedWord;
+    this.#sentWord = sentWord;
+  }
+
+  /** Counts a frame read off the link. */
+  countFrame(): void {
+    this.#framesIn = (this.#framesIn + 1) >>> 0;
+  }
+
+  /** Whether the peer counted frames that have not been read here yet (true once closed). */
+  get behind(): boolean {
+    if (this.#data.length === 0) return true;
+    return Atomics.load(this.#words, this.#sentWord) !== this.#framesIn;
   }
 
   /**
@@ -144,10 +172,11 @@ export class Lane {
       ring(out),
       words,
       WORD_CONSUMED[out],
+      WORD_SENT[out],
       !dialler,
       () => memory.closeFile(),
     );
-    this.receiver = new LaneReceiver(ring(into), words, WORD_CONSUMED[into]);
+    this.receiver = new LaneReceiver(ring(into), words, WORD_CONSUMED[into], WORD_SENT[into]);
   }
 
   /** A new lane to offer in a HELLO, or null when shared memory is unavailable here. */

@@ -54,7 +54,7 @@ Deno.test("a lane takes only what fits until the receiver frees room", () => {
 Deno.test("the dialler sends by lane only once the peer accepted it, then drops its descriptor", () => {
   const dialler = Lane.offer(4096)!;
   const fd = dialler.offer.fd;
-  assert.ok(Deno.readLinkSync(`/proc/self/fd/${fd}`).startsWith("/memfd:supervisor-lane"));
+  assert.ok(Deno.readLinkSync(`/proc/self/fd/${fd}`).startsWith("/memfd:supervisor-shared"));
   assert.equal(dialler.sender.room, 0);
   assert.equal(dialler.sender.put(pattern(100, 0)), -1);
   const acceptor = Lane.accept(dialler.offer)!;

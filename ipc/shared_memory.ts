@@ -1,9 +1,10 @@
-// Memory shared by two processes of a job, through the C library (Deno FFI), for the bulk lanes of
-// links (lane.ts). The creator makes an anonymous memory file (memfd_create, close-on-exec) and
-// maps it MAP_SHARED; the peer opens the same file as /proc/<creator pid>/fd/<fd> and maps it too.
-// No name ever exists in a file system, so nothing is left behind when either process dies, even
-// by SIGKILL: the memory goes with the last mapping. The peer maps only a file that is one of
-// ours (its /proc link names a `memfd:supervisor-lane`) and is exactly the size announced.
+// Memory shared by processes of a job, through the C library (Deno FFI): the bulk lanes of links
+// (lane.ts) and the rings of pipes (runtime/kernel/pipe_ring.ts). The creator makes an anonymous
+// memory file (memfd_create, close-on-exec) and maps it MAP_SHARED; a peer opens the same file as
+// /proc/<creator pid>/fd/<fd> and maps it too. No name ever exists in a file system, so nothing
+// is left behind when any process dies, even by SIGKILL: the memory goes with the last mapping.
+// A peer maps only a file that is one of ours (its /proc link names a `memfd:supervisor-shared`)
+// and is exactly the size announced.
 //
 // Where FFI, memfd_create or /proc is unavailable (no --allow-ffi, another C library, a hardened
 // /proc), create() and open() return null and callers keep to their fallback.
@@ -12,7 +13,7 @@
 
 import { type Libc, libc } from "./libc.ts";
 
-const NAME = "supervisor-lane";
+const NAME = "supervisor-shared";
 const MFD_CLOEXEC = 1;
 const PROT_READ_WRITE = 3, MAP_SHARED = 1;
 const O_RDWR = 2, O_CLOEXEC = 0o2000000;

@@ -7,7 +7,7 @@
 // Invariants: frames reach `onFrame` in the order they were sent; nothing is delivered after
 // close; `onClose` runs exactly once, with the error that broke the link (null for a clean end),
 // and never throws out of the read loop. Who the peer is (HELLO) is the worker's business.
-import { type Code, codeName } from "./codes.ts";
+import { Code, codeName } from "./codes.ts";
 import { asError, LinkClosedError } from "./errors.ts";
 import { DEFAULT_MAX_PAYLOAD, encodeFrameParts, type Frame, FrameDecoder } from "./frame.ts";
 import type { Lane } from "./lane.ts";
@@ -175,6 +175,14 @@ export class Link {
     return this.#lane;
   }
 
+  /**
+   * Whether frames the peer sent are still on their way here (known only with a lane: without
+   * one, always true). Frames are counted from the peer's first after HELLO.
+   */
+  get peerAhead(): boolean {
+    return this.#lane?.receiver.behind ?? true;
+  }
+
   /** Gives the link a bulk lane: large raw tails go through it while it has room. */
   attachLane(lane: Lane): void {
     if (this.#closed) {
@@ -189,6 +197,7 @@ export class Link {
   /** Encodes and queues one frame. Throws RangeError (over the limit) or LinkClosedError. */
   sendFrame(seq: number, code: Code, vmid: number, payload: unknown): void {
     if (this.#closed) throw this.#closedError(code); // before the (unmapped) lane is touched
+    if (code !== Code.HELLO) this.#lane?.sender.countFrame();
     const parts = encodeFrameParts(
       seq,
       code,
@@ -279,6 +288,7 @@ export class Link {
         }
         decoder.commit(count);
         for (let frame = decoder.next(); frame !== null; frame = decoder.next()) {
+          if (this.#authenticated && frame.code !== Code.HELLO) this.#lane?.receiver.countFrame();
           this.events.onFrame(this, frame);
           if (this.#closed) break;
         }

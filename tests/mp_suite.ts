@@ -36,6 +36,8 @@ export const MP_GUESTS: readonly MpGuestSpec[] = [
   { name: "pipe_size",       group: "pipes",   status: 0 },
   { name: "sigpipe",         group: "pipes",   status: 0 },
   { name: "pipe_credit",     group: "pipes",   status: 0 },
+  { name: "pipe_signal_order", group: "pipes", status: 0 },
+  { name: "pipe_close_order", group: "pipes",  status: 0 },
   // fork and wait
   { name: "fork_getppid",    group: "wait",    status: 0 },
   { name: "fork_sequential", group: "wait",    status: 0 },

@@ -13,7 +13,7 @@ import { IpcWorker } from "../../ipc/worker.ts";
 import { handOver } from "../../ipc/frame.ts";
 import { HostFile, type SharedOffset } from "../kernel/host_file.ts";
 import { PipeEnd } from "../kernel/pipe.ts";
-import { WriteCredits } from "../kernel/remote_pipe.ts";
+import { PipeRings } from "../kernel/remote_pipe.ts";
 import { forwardHostSignals } from "../kernel/signal_host.ts";
 import type { ExitStatus, Process } from "../kernel/process.ts";
 import {
@@ -50,8 +50,10 @@ export class GuestHost {
   vforkParent = 0;
   private vforkWaiters = new Map<number, (mem: MemorySnapshot | undefined) => void>();
 
-  /** Write credit on supervisor pipes, by pipe id (runtime/kernel/remote_pipe.ts). */
-  readonly pipeCredits = new WriteCredits();
+  /** The pipe rings this host has mapped (runtime/kernel/remote_pipe.ts). */
+  readonly pipeRings = new PipeRings();
+  /** Closes of pipe ends sent to the supervisor and not answered yet. */
+  private pipeClosesInFlight = 0;
 
   /** A restored process runs once the leader releases the whole tree (one barrier). */
   readonly released = Promise.withResolvers<void>();
@@ -70,6 +72,21 @@ export class GuestHost {
   tell(message: Record<string, unknown>, owned?: Uint8Array): void {
     if (owned) handOver(owned);
     this.worker.send(this.worker.leaderVmid, Code.USER, message).catch(() => {});
+  }
+
+  /** A close of a pipe end was asked (`reply`): until it is answered, pipes go by request. */
+  pipeCloseSent(reply: Promise<unknown>): void {
+    this.pipeClosesInFlight++;
+    reply.catch(() => {}).finally(() => this.pipeClosesInFlight--);
+  }
+
+  /**
+   * Whether this host may use pipe rings directly and keep the order of events: no close of its
+   * own is unanswered, and no frame the supervisor sent is still on its way (remote_pipe.ts).
+   */
+  pipesInOrder(): boolean {
+    return this.pipeClosesInFlight === 0 &&
+      this.worker.linkTo(this.worker.leaderVmid)?.peerAhead === false;
   }
 
   /** Resolves when a child's state changes (for wait4). */
@@ -175,9 +192,6 @@ export class GuestHost {
     } catch {
       return -EAGAIN;
     }
-    // The supervisor took back this host's credit on the write ends the child now shares; every
-    // grant it sent before is in, since they came ahead of this reply.
-    for (const ref of pipes) if (ref.end === "w") this.pipeCredits.of(p.pid, ref.id).revoke();
     snap.ids = { pid: child.pid, ppid: p.pid, pgid: p.pgid, sid: p.sid, tid: child.pid };
     this.children.set(child.pid, p.pgid);
     this.exitSignals.set(child.pid, options.exitSignal);
@@ -303,7 +317,6 @@ const HOST_OPS: Record<string, HostOp> = {
   cp_write:      (h, m) => member.writeCaptured(h, String(m.session), String(m.path)),
   cp_abort:      (h, m) => member.abort(h, String(m.session)),
   release:    (h) => h.released.resolve(),
-  pipe_grant: (h, m) => h.pipeCredits.of(Number(m.pid), Number(m.id)).grant(Number(m.generation), Number(m.n), Number(m.readers), Number(m.capacity)),
 };
 
 function exitInfo(s: ExitStatus): ExitInfo {

@@ -1,116 +1,179 @@
 import assert from "node:assert/strict";
 import { PipeTable } from "./pipes.ts";
-import { WriteCredit } from "../kernel/remote_pipe.ts";
-
-type Grant = { vmid: number; id: number; n: number; readers: number; generation: number };
-
-function table(): { pipes: PipeTable; grants: Grant[] } {
-  const grants: Grant[] = [];
-  const pipes = new PipeTable((vmid, m) =>
-    grants.push({
-      vmid,
-      id: Number(m.id),
-      n: Number(m.n),
-      readers: Number(m.readers),
-      generation: Number(m.generation),
-    })
-  );
-  return { pipes, grants };
-}
+import { SharedMemory } from "../../ipc/shared_memory.ts";
+import { PIPE_RING_BYTES, PipeRing } from "../kernel/pipe_ring.ts";
 
 const bytes = (n: number, fill = 1) => new Uint8Array(n).fill(fill);
-const EAGAIN = -11;
+const EAGAIN = -11, EPIPE = -32, EBUSY = -16;
+const HOST = 2; // a host's lock tag is its VMID
 
-Deno.test("PipeTable grants a pipe's only writing host all its room, and room freed by reads", async () => {
-  const { pipes, grants } = table();
-  const id = pipes.create(2);
-  assert.deepEqual(grants, [{ vmid: 2, id, n: 65536, readers: 1, generation: 0 }]);
-  pipes.inherit(3, [{ id, end: "r" }], 2); // a reader child: the parent still writes alone
-  pipes.close(2, id, "r", 0); // the parent's own read end: its credit comes back, then again
-  assert.deepEqual(grants.at(-1), { vmid: 2, id, n: 65536, readers: 1, generation: 0 });
-  const waiting = pipes.read(3, id, 65536, true, 7);
-  assert.ok(waiting instanceof Promise, "an empty pipe with a writer: the read waits");
-  grants.length = 0;
-  pipes.push(2, id, bytes(65536));
-  const answered = await waiting;
-  assert.equal((answered.result as Uint8Array).length, 65536);
-  assert.deepEqual(grants, [{ vmid: 2, id, n: 65536, readers: 1, generation: 0 }]);
+/** A table whose rings a "host" maps as a guest host would (pipe_map). */
+function withHost(shared = true) {
+  const pipes = new PipeTable({ shared });
+  const maps: SharedMemory[] = [];
+  const ringOf = (id: number): PipeRing => {
+    const handle = pipes.map(id);
+    assert.ok(handle, "a shared ring has a handle");
+    const memory = SharedMemory.open(handle)!;
+    maps.push(memory);
+    return new PipeRing(memory.bytes);
+  };
+  const done = () => {
+    for (const m of maps) m.unmap();
+    pipes.closeAll();
+  };
+  return { pipes, ringOf, done };
+}
+
+Deno.test("PipeRing: FIFO across the wrap, PIPE_BUF writes whole or not at all, EOF and EPIPE", () => {
+  const ring = new PipeRing(new ArrayBuffer(PIPE_RING_BYTES), { capacity: 8192 });
+  ring.setCounts(1, 1);
+  assert.equal(ring.write(HOST, bytes(6000, 1)), 6000);
+  assert.equal(ring.write(HOST, bytes(3000, 2)), EAGAIN, "3000 <= PIPE_BUF does not fit whole");
+  assert.equal(ring.write(HOST, bytes(5000, 3)), 2192, "a larger write takes what fits");
+  assert.equal((ring.read(HOST, 6000) as Uint8Array).every((b) => b === 1), true);
+  assert.equal(ring.write(HOST, bytes(4000, 4)), 4000); // wraps round the end
+  const rest = ring.read(HOST, 10000) as Uint8Array;
+  assert.equal(rest.length, 6192);
+  assert.ok(
+    rest.subarray(0, 2192).every((b) => b === 3) && rest.subarray(2192).every((b) => b === 4),
+  );
+  assert.equal(ring.read(HOST, 1), EAGAIN);
+  ring.setCounts(1, 0);
+  assert.deepEqual(ring.read(HOST, 1), new Uint8Array(0), "no writer: end of file");
+  ring.setCounts(0, 1);
+  assert.equal(ring.write(HOST, bytes(1)), EPIPE);
 });
 
-Deno.test("PipeTable lets the credit holder write by request once it gives its credit up", () => {
-  const { pipes } = table();
-  const id = pipes.create(2);
-  pipes.inherit(3, [{ id, end: "r" }], 2);
-  // Host 2 holds all 64 KiB as credit; a request write from it gives the credit up first.
-  assert.equal(pipes.write(2, id, bytes(1000), 1).result, 1000);
-  const b = pipes.snapshot().pipes[0];
-  assert.equal(b.data.length, 1000);
+Deno.test("PipeRing: a held lock makes operations give up (null), and a dead holder's is freed", () => {
+  const ring = new PipeRing(new ArrayBuffer(PIPE_RING_BYTES), { capacity: 65536 });
+  ring.setCounts(1, 1);
+  assert.ok(ring.tryLock(7));
+  assert.equal(ring.write(HOST, bytes(10), 100), null);
+  assert.equal(ring.read(HOST, 10, 100), null);
+  ring.breakLockOf(8); // not the holder: nothing happens
+  assert.equal(ring.holder, 7);
+  ring.breakLockOf(7);
+  assert.equal(ring.write(HOST, bytes(10), 100), 10);
 });
 
-Deno.test("PipeTable takes credit back at a fork that shares the write end, and regrants later", () => {
-  const { pipes, grants } = table();
-  const id = pipes.create(2);
-  pipes.push(2, id, bytes(1000));
-  grants.length = 0;
-  pipes.inherit(3, [{ id, end: "r" }, { id, end: "w" }], 2);
-  assert.deepEqual(grants, [], "two writing hosts: nobody holds credit");
-  // Only the promised room was taken back: the pushed bytes stay, and others may use the rest.
-  assert.equal(pipes.write(3, id, bytes(64536), 0).result, 64536);
-  assert.equal(pipes.write(3, id, bytes(1), 0).result, EAGAIN);
-  pipes.close(3, id, "w", 0);
-  assert.deepEqual(grants, [{ vmid: 2, id, n: 0, readers: 2, generation: 1 }]);
-  pipes.read(3, id, 4096);
-  assert.deepEqual(grants.at(-1), { vmid: 2, id, n: 4096, readers: 2, generation: 1 });
+Deno.test("PipeRing: the kick flag says whether the supervisor waits on the pipe", () => {
+  const ring = new PipeRing(new ArrayBuffer(PIPE_RING_BYTES), { capacity: 65536 });
+  ring.setCounts(1, 1);
+  ring.write(HOST, bytes(10));
+  assert.equal(ring.kick, false);
+  ring.setWatch(true);
+  ring.read(HOST, 5);
+  assert.equal(ring.kick, true);
 });
 
-Deno.test("PipeTable tells the credit holder when the last reader goes, and drops later pushes", () => {
-  const { pipes, grants } = table();
-  const id = pipes.create(2);
-  pipes.inherit(3, [{ id, end: "r" }], 2);
-  pipes.close(2, id, "r", 1);
-  grants.length = 0;
-  pipes.close(3, id, "r", 0);
-  assert.deepEqual(grants, [{ vmid: 2, id, n: 0, readers: 0, generation: 1 }]);
-  pipes.push(2, id, bytes(10));
-  assert.equal(pipes.snapshot().pipes[0].data.length, 0);
+Deno.test("PipeTable: bytes a host writes in the shared ring answer a read waiting in the supervisor once kicked", async () => {
+  const { pipes, ringOf, done } = withHost();
+  try {
+    const { id, ring: handle } = pipes.create(HOST);
+    assert.ok(handle);
+    pipes.inherit(3, [{ id, end: "r" }]);
+    const ring = ringOf(id);
+    assert.equal(ring.readers, 2, "the fork's read end is counted in the ring");
+    let answered = false;
+    const waiting = (pipes.read(3, id, 100, true, 1) as Promise<{ result: unknown }>).then((r) => {
+      answered = true;
+      return r;
+    });
+    assert.equal(ring.write(HOST, bytes(40, 9)), 40);
+    assert.equal(ring.kick, true, "the supervisor waits: the writer must kick");
+    await Promise.resolve();
+    assert.equal(answered, false, "nothing answers before the kick");
+    pipes.kick(id);
+    assert.deepEqual((await waiting).result, bytes(40, 9));
+    assert.equal(ring.length, 0);
+    assert.equal(ring.watched, false, "no wait left: the flag is down");
+  } finally {
+    done();
+  }
 });
 
-Deno.test("PipeTable answers a cancelled read EAGAIN, and a waiting read at end of file empty", async () => {
-  const { pipes } = table();
-  const id = pipes.create(2);
-  pipes.inherit(3, [{ id, end: "r" }], 2);
-  const first = pipes.read(3, id, 100, true, 1);
-  pipes.cancel(3, id, 1);
-  assert.equal((await first).result, EAGAIN);
-  const second = pipes.read(3, id, 100, true, 2);
-  pipes.close(2, id, "w", 1);
-  pipes.close(2, id, "r", 1);
-  assert.deepEqual((await second).result, new Uint8Array(0));
+Deno.test("PipeTable: a wait for room ends when a host reads; closes reach the ring's counts", async () => {
+  const { pipes, ringOf, done } = withHost();
+  try {
+    const { id } = pipes.create(HOST);
+    pipes.inherit(3, [{ id, end: "r" }, { id, end: "w" }]);
+    const ring = ringOf(id);
+    assert.equal(pipes.write(3, id, bytes(65536)).result, 65536);
+    const room = pipes.wait(3, id, "w", 1);
+    ring.read(HOST, 4096);
+    assert.ok(ring.kick);
+    pipes.kick(id);
+    assert.equal((await room).state.length, 61440);
+    pipes.close(HOST, id, "r");
+    pipes.close(3, id, "r");
+    assert.equal(ring.readers, 0);
+    assert.equal(ring.write(HOST, bytes(1)), EPIPE, "no reader left, as the ring now says");
+  } finally {
+    done();
+  }
 });
 
-Deno.test("PipeTable snapshots pushed bytes but no credit; a restored table grants afresh", () => {
-  const { pipes } = table();
-  const id = pipes.create(2);
-  pipes.inherit(3, [{ id, end: "r" }], 2);
-  pipes.push(2, id, bytes(3000, 7));
-  const snap = pipes.snapshot();
-  assert.deepEqual(snap.pipes[0].data, bytes(3000, 7));
-  const restored = table();
-  restored.pipes.restore(snap);
-  assert.deepEqual(restored.grants, []);
-  // The first operation on it grants the sole writer the room left.
-  restored.pipes.read(3, id, 1000);
-  assert.deepEqual(restored.grants, [{ vmid: 2, id, n: 63536, readers: 2, generation: 0 }]);
+Deno.test("PipeTable: a host dying frees the lock it held and closes its ends", async () => {
+  const { pipes, ringOf, done } = withHost();
+  try {
+    const { id } = pipes.create(HOST);
+    pipes.inherit(3, [{ id, end: "r" }]);
+    pipes.close(HOST, id, "r");
+    const ring = ringOf(id);
+    const eof = pipes.read(3, id, 10, true, 1) as Promise<{ result: unknown }>;
+    assert.ok(ring.tryLock(HOST)); // dies inside an operation
+    pipes.dropHost(HOST);
+    assert.equal(ring.holder, 0);
+    assert.deepEqual((await eof).result, new Uint8Array(0), "its write end was the last");
+  } finally {
+    done();
+  }
 });
 
-Deno.test("WriteCredit ignores grants sent before it gave its credit up", () => {
-  const c = new WriteCredit();
-  c.grant(0, 65536, 1, 65536);
-  assert.equal(c.credit, 65536);
-  c.revoke();
-  c.grant(0, 4096, 1, 65536); // in flight when the host closed an end: no longer promised
-  assert.equal(c.holder, false);
-  assert.equal(c.credit, 0);
-  c.grant(1, 100, 0, 65536);
-  assert.deepEqual([c.holder, c.credit, c.readers], [true, 100, 0]);
+Deno.test("PipeTable without shared memory: every operation by request, same semantics", async () => {
+  const { pipes, done } = withHost(false);
+  try {
+    const { id, ring } = pipes.create(HOST);
+    assert.equal(ring, null);
+    assert.equal(pipes.map(id), null);
+    pipes.inherit(3, [{ id, end: "r" }]);
+    const waiting = pipes.read(3, id, 10, true, 1) as Promise<{ result: unknown }>;
+    assert.equal(pipes.write(HOST, id, bytes(5, 3)).result, 5);
+    assert.deepEqual((await waiting).result, bytes(5, 3));
+    const first = pipes.read(3, id, 100, true, 2);
+    pipes.cancel(3, id, 2);
+    assert.equal((await first).result, EAGAIN);
+  } finally {
+    done();
+  }
+});
+
+Deno.test("PipeTable: F_SETPIPE_SZ keeps the bytes, EBUSY below them; snapshot and restore keep them", () => {
+  const { pipes, ringOf, done } = withHost();
+  const restored = withHost();
+  try {
+    const { id } = pipes.create(HOST);
+    const ring = ringOf(id);
+    ring.write(HOST, bytes(3000, 7));
+    ring.read(HOST, 1000);
+    ring.write(HOST, bytes(3000, 8));
+    assert.equal(pipes.setCapacity(HOST, id, 4096).result, EBUSY, "5000 bytes buffered");
+    assert.equal(pipes.setCapacity(HOST, id, 5000).result, 8192);
+    assert.equal(ring.capacity, 8192);
+    const snap = pipes.snapshot();
+    const expected = new Uint8Array([...bytes(2000, 7), ...bytes(3000, 8)]);
+    assert.deepEqual(snap.pipes[0].data, expected);
+    assert.equal(snap.pipes[0].capacity, 8192);
+    restored.pipes.restore(snap);
+    const again = restored.ringOf(id);
+    assert.deepEqual(again.read(HOST, 10000), expected);
+    assert.throws(
+      () => restored.pipes.restore({ ...snap, pipes: [{ ...snap.pipes[0], capacity: 5000 }] }),
+      /not a pipe capacity/,
+    );
+  } finally {
+    done();
+    restored.done();
+  }
 });

@@ -38,6 +38,8 @@ function hostMalloc(): Record<string, string> {
 const EPERM = 1, ESRCH = 3, EIO = 5, EBUSY = 16, EINVAL = 22;
 
 export interface SupervisorOptions {
+  /** Pipe buffers in memory shared with the hosts (default true; false: hosts ask for all). */
+  sharedPipes?: boolean;
   /** Idle guest hosts kept ready for fork (default 2). */
   poolSize?: number;
   /** Host stderr; "inherit" in normal use. */
@@ -87,10 +89,8 @@ type Op = (s: Supervisor, msg: Record<string, unknown>, source: number) => unkno
 
 export class Supervisor {
   readonly procs: ProcTable;
-  /** Pipe buffers; credit grants name the guest they are for (hosts run one guest after another). */
-  readonly pipes = new PipeTable((vmid, message) =>
-    this.tell(vmid, { ...message, pid: this.procs.byVmid(vmid)?.pid ?? 0 })
-  );
+  /** The job's pipes (their rings are shared with the hosts that hold their ends). */
+  readonly pipes: PipeTable;
   /** Offsets of regular-file descriptions shared across processes (fork), by id. */
   readonly offsets = new Map<number, number>();
   private nextOffset = 1;
@@ -115,6 +115,10 @@ export class Supervisor {
 
   private constructor(readonly leader: Leader, private readonly options: SupervisorOptions) {
     this.procs = new ProcTable(leader.services.idRanges);
+    this.pipes = new PipeTable({
+      shared: options.sharedPipes ?? true,
+      hostGone: (vmid) => this.hostGone(vmid),
+    });
     leader.worker.hooks = {
       onUserMessage: (payload, source) => this.onMessage(payload, source),
       onPeerLost: (vmid) => this.onHostLost(vmid),
@@ -176,6 +180,18 @@ export class Supervisor {
     this.fillPool();
     await host.ready;
     return host;
+  }
+
+  /** Whether a host has died, even if its link has not been seen to close yet. */
+  private hostGone(vmid: number): boolean {
+    const host = this.hosts.get(vmid);
+    if (!host) return true;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${host.child.pid}/stat`);
+      return stat[stat.lastIndexOf(")") + 2] === "Z";
+    } catch {
+      return true;
+    }
   }
 
   private onHostLost(vmid: number): void {
@@ -348,6 +364,7 @@ export class Supervisor {
       } catch { /* already gone */ }
     }
     await Promise.allSettled([...this.hosts.values()].map((h) => h.status));
+    this.pipes.closeAll();
     await this.leader.close();
   }
 
@@ -424,7 +441,7 @@ export class Supervisor {
       vmid: host.vmid,
       state: "running",
     });
-    this.pipes.inherit(host.vmid, pipes, parent.vmid);
+    this.pipes.inherit(host.vmid, pipes);
     for (const handle of lockHandles) this.lockHolders.get(handle)?.add(host.vmid);
     return { pid, vmid: host.vmid };
   }
@@ -563,11 +580,12 @@ const OPS: Record<string, Op> = {
   pipe_create:  (s, _m, source) => s.pipes.create(source),
   pipe_read:    (s, m, source) => s.pipes.read(source, num(m.id, "id"), num(m.max, "max"), m.wait === true, Number(m.ticket) || 0),
   pipe_cancel:  (s, m, source) => s.pipes.cancel(source, num(m.id, "id"), num(m.ticket, "ticket")),
-  pipe_write:   (s, m, source) => s.pipes.write(source, num(m.id, "id"), bytes(m.data), Number(m.generation) || 0),
-  pipe_push:    (s, m, source) => s.pipes.push(source, num(m.id, "id"), bytes(m.data)),
+  pipe_write:   (s, m, source) => s.pipes.write(source, num(m.id, "id"), bytes(m.data)),
+  pipe_kick:    (s, m) => s.pipes.kick(num(m.id, "id")),
+  pipe_map:     (s, m) => s.pipes.map(num(m.id, "id")),
   pipe_wait:    (s, m, source) => s.pipes.wait(source, num(m.id, "id"), m.end === "r" ? "r" : "w", num(m.size, "size")),
-  pipe_close:   (s, m, source) => s.pipes.close(source, num(m.id, "id"), m.end === "r" ? "r" : "w", Number(m.generation) || 0),
+  pipe_close:   (s, m, source) => s.pipes.close(source, num(m.id, "id"), m.end === "r" ? "r" : "w"),
   pipe_state:   (s, m) => s.pipes.current(num(m.id, "id")),
   checkpoint:   (s, m) => s.checkpointForGuest(num(m.pid, "pid"), String(m.dir), m.stop === true),
-  pipe_setsize: (s, m, source) => s.pipes.setCapacity(source, num(m.id, "id"), num(m.size, "size"), Number(m.generation) || 0),
+  pipe_setsize: (s, m, source) => s.pipes.setCapacity(source, num(m.id, "id"), num(m.size, "size")),
 };

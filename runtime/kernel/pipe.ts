@@ -1,9 +1,9 @@
-// Pipe ends as open file descriptions. The bytes live in a PipeBuffer: in this process for a
-// single-process job (LocalPipe), or in the supervisor for a multi-process job (RemotePipe in
-// remote_pipe.ts: every process of the tree shares one buffer and a checkpoint finds all pipe
-// contents in the leader). Blocking reads and writes wait for readiness through blockingWait
-// (signals interrupt them, nothing is consumed by an interrupted wait), then try again; a
-// remote blocking read waits in the supervisor instead and is cancelled when interrupted. A
+// Pipe ends as open file descriptions. The bytes live in a PipeBuffer in this process for a
+// single-process job (LocalPipe), or in a ring the supervisor shares with every process of a
+// multi-process job (RemotePipe in remote_pipe.ts; a checkpoint finds all pipe contents in the
+// leader). Blocking reads and writes wait for readiness through blockingWait (signals interrupt
+// them, nothing is consumed by an interrupted wait), then try again; a remote blocking read
+// waits in the supervisor instead and is cancelled when interrupted. A
 // write with no reader left gets EPIPE and raises SIGPIPE, as Linux does.
 
 import { EAGAIN, EINVAL, EPIPE } from "./errno.ts";
@@ -25,13 +25,14 @@ import {
 import { PIPE_BUF, PipeBuffer } from "./pipe_buffer.ts";
 import type { Process } from "./process.ts";
 import { type PendingRead, RemotePipe } from "./remote_pipe.ts";
+import type { SharedMemoryHandle } from "../../ipc/shared_memory.ts";
 
 const S_IFIFO = 0o010000;
 const SIGPIPE = 13, SI_USER = 0;
 const F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
 const FIONREAD = 0x541b;
 
-/** What a pipe end knows of its pipe's state (exact for local pipes, last seen for remote). */
+/** A pipe's state: exact where the buffer is in reach, else as last told by the supervisor. */
 export interface PipeState {
   length: number;
   capacity: number;
@@ -50,7 +51,7 @@ export interface PipeBackend {
   write(data: Uint8Array): number | Promise<number>;
   /** Resolves when the `end` may be ready (for `size` bytes when writing). */
   waitReady(end: "r" | "w", size: number): Promise<void>;
-  /** The state as `end` sees it (a writer holding credit knows its room best). */
+  /** The state as `end` sees it. */
   state(end: "r" | "w"): PipeState;
   /** Fetches the current state when it is kept elsewhere. */
   refresh?(end: "r" | "w"): Promise<void>;
@@ -246,15 +247,18 @@ export class PipeEnd extends OpenFile {
 registerFileKind(
   "pipe",
   (p, s) =>
-    new PipeEnd(new RemotePipe(p, Number(s.state.id)), s.state.end === "r" ? "r" : "w", s.flags),
+    new PipeEnd(new RemotePipe(p, Number(s.state.id), 1), s.state.end === "r" ? "r" : "w", s.flags),
 );
 
 /** Creates a pipe: its read and write ends (in the supervisor when the process has a host). */
 export async function createPipe(p: Process, flags: number): Promise<[PipeEnd, PipeEnd]> {
   let backend: PipeBackend;
   if (p.host) {
-    const id = await p.host.ask({ op: "pipe_create" }) as number;
-    backend = new RemotePipe(p, id);
+    const made = await p.host.ask({ op: "pipe_create" }) as {
+      id: number;
+      ring: SharedMemoryHandle | null;
+    };
+    backend = new RemotePipe(p, made.id, 2, made.ring);
   } else {
     const local = new LocalPipe();
     local.buffer.open("r");

@@ -1,19 +1,22 @@
-// A pipe's buffer with Linux's semantics, independent of where it lives: in the process itself
-// (a single-process job) or in the supervisor (a multi-process job: runtime/host/pipes.ts keeps
-// one per pipe and serves every process's ends over IPC, so a checkpoint captures all pipe
-// contents in one place).
+// The buffer of a pipe whose ends are all in one process (a guest run without a host: LocalPipe
+// in pipe.ts), with Linux's semantics. Pipes of a multi-process job live in a PipeRing shared by
+// the supervisor and the hosts (pipe_ring.ts).
 //
-// Invariants: `length` bytes are buffered in `chunks`; `length + reserved` never exceeds
-// `capacity` (but for a capacity shrunk under a reservation); a write of at most PIPE_BUF bytes
-// goes in whole or not at all; readers and writers count open ends (descriptions), and waiters
-// are woken whenever data, room, or an end count changes.
-//
-// `reserved` is room promised to a writer elsewhere (the supervisor's credit to a pipe's only
-// writing host, runtime/host/pipes.ts): write() leaves it alone, and accept() fills it.
+// Invariants: `length` bytes are buffered in `chunks`, never more than `capacity`; a write of at
+// most PIPE_BUF bytes goes in whole or not at all; readers and writers count open ends
+// (descriptions), and waiters are woken whenever data, room, or an end count changes.
 
 export const PIPE_BUF = 4096;
 export const DEFAULT_PIPE_CAPACITY = 65536;
-const EAGAIN = 11, EPIPE = 32;
+export const MAX_PIPE_CAPACITY = 1 << 20; // /proc/sys/fs/pipe-max-size
+const EPERM = 1, EAGAIN = 11, EBUSY = 16, EPIPE = 32;
+
+/** The capacity F_SETPIPE_SZ gives for `size`: a power of two from a page; -EPERM over the limit. */
+export function pipeCapacity(size: number): number {
+  let cap = 4096;
+  while (cap < size) cap *= 2;
+  return cap > MAX_PIPE_CAPACITY ? -EPERM : cap;
+}
 
 export class PipeBuffer {
   private chunks: Uint8Array[] = [];
@@ -22,8 +25,6 @@ export class PipeBuffer {
   capacity = DEFAULT_PIPE_CAPACITY;
   readers = 0;
   writers = 0;
-  /** Room promised to a writer that will fill it through accept() (never in a snapshot). */
-  reserved = 0;
   private waiters: (() => void)[] = [];
 
   /** Bytes read (empty: end of file), or -EAGAIN when empty while a writer is open. */
@@ -73,23 +74,8 @@ export class PipeBuffer {
     return n;
   }
 
-  /**
-   * Takes `data` into room reserved for it earlier (a write that already completed for its
-   * writer); with no reader left the bytes are dropped, as Linux drops a pipe nobody can read.
-   * `data` must not change afterwards (it is kept, not copied). `fromReserved` false: the room
-   * was taken back meanwhile, and the bytes go in regardless (the writer was told they did).
-   */
-  accept(data: Uint8Array, fromReserved = true): void {
-    if (fromReserved) this.reserved = Math.max(0, this.reserved - data.length);
-    if (this.readers === 0 || data.length === 0) return;
-    this.chunks.push(data);
-    this.length += data.length;
-    this.wake();
-  }
-
-  /** Room neither filled nor promised. */
   get room(): number {
-    return this.capacity - this.length - this.reserved;
+    return this.capacity - this.length;
   }
 
   /** Whether a read would not block, and whether a write of `size` bytes would not block. */
@@ -118,12 +104,11 @@ export class PipeBuffer {
     this.wake();
   }
 
-  /** F_SETPIPE_SZ: at least one page, rounded up to a power of two; EBUSY if data would not fit. */
+  /** F_SETPIPE_SZ (see pipeCapacity); EBUSY if the data would not fit. */
   setCapacity(size: number): number {
-    let cap = 4096;
-    while (cap < size) cap *= 2;
-    if (cap > 1048576) return -1; // EPERM above /proc/sys/fs/pipe-max-size
-    if (cap < this.length) return -16; // EBUSY
+    const cap = pipeCapacity(size);
+    if (cap < 0) return cap;
+    if (cap < this.length) return -EBUSY;
     this.capacity = cap;
     this.wake();
     return cap;
@@ -133,27 +118,5 @@ export class PipeBuffer {
     const w = this.waiters;
     this.waiters = [];
     for (const f of w) f();
-  }
-
-  /** Contents and counts as plain data (checkpoints). */
-  snapshot(): { data: Uint8Array; capacity: number; readers: number; writers: number } {
-    const data = new Uint8Array(this.length);
-    let at = 0;
-    this.chunks.forEach((c, k) => {
-      const part = k === 0 ? c.subarray(this.head) : c;
-      data.set(part, at);
-      at += part.length;
-    });
-    return { data, capacity: this.capacity, readers: this.readers, writers: this.writers };
-  }
-
-  restore(s: { data: Uint8Array; capacity: number; readers: number; writers: number }): void {
-    this.chunks = s.data.length ? [s.data.slice()] : [];
-    this.head = 0;
-    this.length = s.data.length;
-    this.capacity = s.capacity;
-    this.reserved = 0;
-    this.readers = s.readers;
-    this.writers = s.writers;
   }
 }

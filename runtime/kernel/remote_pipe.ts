@@ -1,98 +1,92 @@
-// The client of a pipe whose buffer the supervisor keeps (runtime/host/pipes.ts): every process of
-// a multi-process job shares that one buffer, and a checkpoint finds all pipe contents there.
+// The client of a pipe of a multi-process job (runtime/host/pipes.ts is the supervisor's side).
+// Every process of the job shares one buffer per pipe, a PipeRing (pipe_ring.ts) in memory that
+// the supervisor made and that this host maps (pipe_map, once per pipe while it holds an end).
 //
-// Two things keep bytes moving without a round trip per operation:
-// - Write credit. While one host holds every write end of a pipe, the supervisor promises it the
-//   pipe's free room (pipe_grant, one-way). A write that fits the credit completes here at once
-//   and its bytes follow as a one-way pipe_push; a write that does not fit blocks here until
-//   more credit arrives (the reader freed room), or returns EAGAIN when nonblocking, which is
-//   exactly when Linux would block: credit is room the buffer really has. The supervisor counts
-//   pushed-but-unread bytes against its capacity from the moment it grants them. Grants are
-//   deltas in one direction and pushes in the other, on one ordered link, so both sides agree
-//   once the link is quiet; a fork (which gives a second host the write end) takes the credit
-//   back on both sides at the fork reply, after every earlier grant has arrived.
-// - Waiting reads. A blocking read that finds the pipe empty waits in the supervisor
-//   (pipe_read with wait), which answers as soon as bytes or end of file come; a signal or a
-//   checkpoint cancels it (pipe_cancel), and the answer (bytes that were already on their way,
-//   or EAGAIN) is awaited, so no byte is lost or read twice.
-// A checkpoint parks every process before the leader copies its pipes: pushes sent before the
-// park are ahead of the READY on the same link, and no read waits in the leader, so the leader's
-// buffers hold every byte of the cut. Credit is not saved: after a restore it starts at zero and
-// the first write goes by request (pipe_write), whose handling grants credit again.
+// - A read or write that need not wait is done here, in the ring, under its lock: no message.
+//   If the supervisor waits on the pipe (the ring's watch flag: a blocked reader or writer, a
+//   poll), this host tells it (pipe_kick) so it can answer.
+// - Before waiting, a blocking read or write (or poll) watches the ring for a short while
+//   (SPIN_MS): a peer on another core usually acts within it, and no message is needed. Then it
+//   waits in the supervisor: a read as pipe_read with wait (answered as soon as bytes or end of
+//   file come; a signal or a checkpoint cancels it with pipe_cancel, and the answer is awaited,
+//   so no byte is lost or read twice), a write or poll as pipe_wait.
+// - Order with everything else: what the supervisor sent this host before the bytes were written
+//   (a signal, a stop) must reach the guest first, as on Linux. So the ring is used directly only
+//   while no frame from the supervisor is on its way here (the link's lane counts them) and no
+//   close of a pipe end by this host is unanswered (its reader must see end of file before any
+//   later byte of ours); otherwise the operation goes by request, behind them on the link.
+// - Without the mapping (no shared memory) every operation is a request.
+// A checkpoint parks every process (never inside an operation: each is synchronous between its
+// lock and unlock) before the leader copies the rings, so they hold every byte of the cut.
 
-import { EAGAIN, EPIPE } from "./errno.ts";
-import { DEFAULT_PIPE_CAPACITY, PIPE_BUF } from "./pipe_buffer.ts";
+import { SharedMemory, type SharedMemoryHandle } from "../../ipc/shared_memory.ts";
+import { DEFAULT_PIPE_CAPACITY } from "./pipe_buffer.ts";
+import { EAGAIN } from "./errno.ts";
 import type { PipeBackend, PipeState } from "./pipe.ts";
+import { PipeRing } from "./pipe_ring.ts";
 import type { Process } from "./process.ts";
+import type { GuestHost } from "../host/guest_host.ts";
 
-/**
- * A host's view of its write credit on one pipe (shared by that host's ends of it). The host
- * gives its credit up whole when it closes an end of the pipe (its own close may leave the pipe
- * without a reader, which only the supervisor can tell), when it writes or resizes by request
- * (the request may use all the room there is), and on a fork reply; each time it counts a
- * generation, which the close or request carries (a fork counts on both sides). The supervisor takes the
- * credit back when it sees the close or the fork, and stamps every grant with the generation it
- * has seen: a grant of an older generation was sent before it took the credit back, so it is
- * ignored, as the supervisor no longer counts it as promised. Until a grant of the current
- * generation comes, writes go by request, behind the close.
- */
-export class WriteCredit {
-  /** Bytes this host may still write without asking (room the supervisor promised it). */
-  credit = 0;
-  /** Set while this host holds the pipe's credit (it is the only host with a write end). */
-  holder = false;
-  /** Times this host gave its credit up. */
-  generation = 0;
-  readers = 1;
-  capacity = DEFAULT_PIPE_CAPACITY;
-  private waiters: (() => void)[] = [];
+/** How long a blocking operation watches the ring before it waits in the supervisor. */
+export const SPIN_MS = 0.25;
+/** Lock attempts before an operation goes by request instead (a holder stuck or dead). */
+const LOCK_SPINS = 1 << 16;
 
-  /** pipe_grant from the supervisor. */
-  grant(generation: number, n: number, readers: number, capacity: number): void {
-    if (generation !== this.generation) return;
-    this.holder = true;
-    this.credit += n;
-    this.readers = readers;
-    this.capacity = capacity;
-    this.wake();
-  }
-
-  /** Gives the credit up (a close of an end of the pipe by this host, or a fork reply). */
-  revoke(): void {
-    this.holder = false;
-    this.credit = 0;
-    this.generation++;
-    this.wake();
-  }
-
-  changed(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
+interface Mapping {
+  /** The ring, null without one (requests only), undefined until known. */
+  ring: PipeRing | null | undefined;
+  memory: SharedMemory | null;
+  ends: number;
+  mapping?: Promise<void>;
 }
 
-/**
- * A guest host's credits, by guest pid and pipe id. The pid keeps apart grants still on their way
- * to a guest that has exited from those of the next guest the host runs; a fork child's grants
- * may come before its image, so records are made by whichever comes first.
- */
-export class WriteCredits {
-  private readonly byKey = new Map<string, WriteCredit>();
+/** The rings a host has mapped, by pipe id, each kept while this host holds an end of it. */
+export class PipeRings {
+  private readonly byId = new Map<number, Mapping>();
 
-  get(pid: number, id: number): WriteCredit | undefined {
-    return this.byKey.get(`${pid}:${id}`);
+  /** `ends` more ends of pipe `id` here; `handle`: where its ring is, when already known. */
+  use(id: number, ends: number, handle?: SharedMemoryHandle | null): void {
+    let m = this.byId.get(id);
+    if (!m) this.byId.set(id, m = { ring: undefined, memory: null, ends: 0 });
+    m.ends += ends;
+    if (m.ring === undefined && handle !== undefined) this.map(m, handle);
   }
 
-  of(pid: number, id: number): WriteCredit {
-    const key = `${pid}:${id}`;
-    let c = this.byKey.get(key);
-    if (!c) this.byKey.set(key, c = new WriteCredit());
-    return c;
+  /** One end of pipe `id` closed here; the last unmaps its ring. */
+  release(id: number): void {
+    const m = this.byId.get(id);
+    if (!m || --m.ends > 0) return;
+    this.byId.delete(id);
+    m.memory?.unmap(); // views of it now have length 0 (a ring over it reads as invalid)
+  }
+
+  /** The ring of pipe `id`, mapped on first use (`locate` asks the supervisor where it is). */
+  async ring(
+    id: number,
+    locate: () => Promise<SharedMemoryHandle | null>,
+  ): Promise<PipeRing | null> {
+    const m = this.byId.get(id);
+    if (!m) return null;
+    if (m.ring === undefined) {
+      m.mapping ??= locate().then((h) => this.map(m, h), () => this.map(m, null));
+      await m.mapping;
+    }
+    return m.ring?.valid ? m.ring : null;
+  }
+
+  /** The ring of pipe `id` if it is mapped already. */
+  mapped(id: number): PipeRing | null {
+    const r = this.byId.get(id)?.ring;
+    return r?.valid ? r : null;
+  }
+
+  private map(m: Mapping, handle: SharedMemoryHandle | null): void {
+    if (m.ring !== undefined) return;
+    const memory = handle ? SharedMemory.open(handle) : null;
+    const ring = memory ? new PipeRing(memory.bytes) : null;
+    if (memory && !ring?.valid) memory.unmap();
+    m.memory = ring?.valid ? memory : null;
+    m.ring = ring?.valid ? ring : null;
   }
 }
 
@@ -106,7 +100,7 @@ export interface PendingRead {
 
 let nextTicket = 1;
 
-/** A pipe whose buffer the supervisor keeps. */
+/** A pipe of a multi-process job, its buffer shared with the supervisor. */
 export class RemotePipe implements PipeBackend {
   private last: PipeState = {
     length: 0,
@@ -114,14 +108,23 @@ export class RemotePipe implements PipeBackend {
     readers: 1,
     writers: 1,
   };
-  constructor(private readonly p: Process, readonly id: number) {}
 
-  private get credits(): WriteCredit {
-    return this.p.host!.pipeCredits.of(this.p.pid, this.id);
+  /** `ends` of the pipe use this backend; `handle`: its ring, when the creation said. */
+  constructor(
+    private readonly p: Process,
+    readonly id: number,
+    ends: number,
+    handle?: SharedMemoryHandle | null,
+  ) {
+    this.host.pipeRings.use(id, ends, handle);
+  }
+
+  private get host(): GuestHost {
+    return this.p.host!;
   }
 
   private async ask(message: Record<string, unknown>): Promise<unknown> {
-    const reply = await this.p.host!.ask({ ...message, id: this.id }) as {
+    const reply = await this.host.ask({ ...message, id: this.id }) as {
       result: unknown;
       state: PipeState;
     };
@@ -129,89 +132,105 @@ export class RemotePipe implements PipeBackend {
     return reply.result;
   }
 
+  /** The ring, when it may be used directly now (see the top of this file). */
+  private async direct(): Promise<PipeRing | null> {
+    const ring = await this.host.pipeRings.ring(
+      this.id,
+      () => this.host.ask({ op: "pipe_map", id: this.id }) as Promise<SharedMemoryHandle | null>,
+    );
+    return ring && this.host.pipesInOrder() ? ring : null;
+  }
+
+  private told(ring: PipeRing): void {
+    if (ring.kick) this.host.tell({ op: "pipe_kick", id: this.id });
+  }
+
+  /** Watches `ready` for up to SPIN_MS while the ring may still be used directly. */
+  private spinUntil(ready: () => boolean): boolean {
+    if (ready()) return true;
+    const deadline = performance.now() + SPIN_MS;
+    while (performance.now() < deadline) {
+      if (!this.host.pipesInOrder()) return false;
+      for (let k = 0; k < 64; k++) if (ready()) return true;
+    }
+    return ready();
+  }
+
   async read(max: number): Promise<Uint8Array | number> {
+    const ring = await this.direct();
+    const r = ring?.read(this.host.worker.vmid, max, LOCK_SPINS) ?? null;
+    if (r !== null) {
+      this.told(ring!);
+      return r;
+    }
     return await this.ask({ op: "pipe_read", max }) as Uint8Array | number;
   }
 
   readWaiting(max: number): PendingRead {
-    const ticket = nextTicket++;
-    const done = this.ask({ op: "pipe_read", max, wait: true, ticket }) as Promise<
-      Uint8Array | number
-    >;
+    let cancelled = false, ticket = 0;
+    const done = (async () => {
+      const ring = await this.direct();
+      if (ring && this.spinUntil(() => ring.readable()) && this.host.pipesInOrder()) {
+        const r = ring.read(this.host.worker.vmid, max, LOCK_SPINS);
+        if (r !== null && r !== -EAGAIN) {
+          this.told(ring);
+          return r;
+        }
+      }
+      if (cancelled) return -EAGAIN;
+      ticket = nextTicket++;
+      return await this.ask({ op: "pipe_read", max, wait: true, ticket }) as Uint8Array | number;
+    })();
     return {
       done,
-      cancel: () => this.p.host!.tell({ op: "pipe_cancel", id: this.id, ticket }),
+      cancel: () => {
+        cancelled = true;
+        if (ticket) this.host.tell({ op: "pipe_cancel", id: this.id, ticket });
+      },
     };
   }
 
-  write(data: Uint8Array): number | Promise<number> {
-    const c = this.credits;
-    if (!c.holder) return this.writeByRequest(data, c);
-    if (c.readers === 0) return -EPIPE;
-    const n = data.length;
-    if (n === 0) return 0;
-    // Up to PIPE_BUF bytes go whole or wait; a larger write takes what the credit allows.
-    if (c.credit <= 0 || (n <= PIPE_BUF && c.credit < n)) return -EAGAIN;
-    const k = Math.min(n, c.credit);
-    c.credit -= k;
-    // The bytes are the syscall's own copy (OpenFile.write), so they go out uncopied.
-    const bytes = k === n ? data : data.subarray(0, k);
-    this.p.host!.tell({ op: "pipe_push", id: this.id, data: bytes }, bytes);
-    return k;
-  }
-
-  private async writeByRequest(data: Uint8Array, c: WriteCredit): Promise<number> {
-    c.revoke(); // a request uses all the room there is: credit left here goes back with it
-    return await this.ask({ op: "pipe_write", data, generation: c.generation }) as number;
+  async write(data: Uint8Array): Promise<number> {
+    const ring = await this.direct();
+    const r = ring?.write(this.host.worker.vmid, data, LOCK_SPINS) ?? null;
+    if (r !== null) {
+      this.told(ring!);
+      return r;
+    }
+    return await this.ask({ op: "pipe_write", data }) as number;
   }
 
   async waitReady(end: "r" | "w", size: number): Promise<void> {
-    if (end === "r") {
-      await this.ask({ op: "pipe_wait", end, size });
-      return;
+    const ring = await this.direct();
+    if (ring) {
+      const ready = end === "r" ? () => ring.readable() : () => ring.writable(size);
+      if (this.spinUntil(ready)) return;
     }
-    const c = this.credits;
-    if (c.holder) {
-      const need = Math.min(size, PIPE_BUF);
-      while (c.holder && c.readers > 0 && c.credit < need) await c.changed();
-      return;
-    }
-    // Room the supervisor finds may go to this host as credit instead (it became the only
-    // writer meanwhile), which its wait would never see: either ends the wait.
-    await Promise.race([this.ask({ op: "pipe_wait", end, size }), c.changed()]);
+    await this.ask({ op: "pipe_wait", end, size });
   }
 
-  state(end: "r" | "w"): PipeState {
-    const c = this.p.host!.pipeCredits.get(this.p.pid, this.id);
-    if (end === "w" && c?.holder) {
-      // All the room there is was promised to this host: its credit is the pipe's free room.
-      return {
-        length: c.capacity - c.credit,
-        capacity: c.capacity,
-        readers: c.readers,
-        writers: this.last.writers,
-      };
-    }
-    return this.last;
+  state(_end: "r" | "w"): PipeState {
+    const ring = this.host.pipeRings.mapped(this.id);
+    if (!ring) return this.last;
+    return {
+      length: ring.length,
+      capacity: ring.capacity,
+      readers: ring.readers,
+      writers: ring.writers,
+    };
   }
 
-  async refresh(end: "r" | "w"): Promise<void> {
-    if (end === "w" && this.p.host!.pipeCredits.get(this.p.pid, this.id)?.holder) return;
+  async refresh(_end: "r" | "w"): Promise<void> {
+    if (await this.direct()) return; // state() reads the ring itself
     await this.ask({ op: "pipe_state" });
   }
 
   close(end: "r" | "w"): void {
-    // The supervisor takes this host's credit back when it sees the close (see WriteCredit).
-    const c = this.credits;
-    c.revoke();
-    this.p.host!.ask({ op: "pipe_close", id: this.id, end, generation: c.generation }).catch(
-      () => {},
-    );
+    this.host.pipeCloseSent(this.host.ask({ op: "pipe_close", id: this.id, end }));
+    this.host.pipeRings.release(this.id);
   }
 
   async setCapacity(size: number): Promise<number> {
-    const c = this.credits;
-    c.revoke();
-    return await this.ask({ op: "pipe_setsize", size, generation: c.generation }) as number;
+    return await this.ask({ op: "pipe_setsize", size }) as number;
   }
 }
