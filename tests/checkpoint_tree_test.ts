@@ -66,11 +66,11 @@ Deno.test("a busybox sh pipeline with data in flight restores elsewhere with ide
   });
 });
 
-// A writer that outruns its readers: seq fills the pipe by write credit (bytes pushed to the
-// supervisor one-way, writes completing at once) and waits for room most of the time.
+// A writer that outruns its readers: seq fills the pipe's shared ring directly (no message per
+// write) and waits for room most of the time.
 const STREAM = `${BUSYBOX} seq 1 100000 | ${BUSYBOX} tr 0-9 a-j | ${BUSYBOX} md5sum`;
 
-Deno.test("a pipe written by credit, full and in flight, is whole in the checkpoint", async () => {
+Deno.test("a pipe written directly in its shared ring, full and in flight, is whole in the checkpoint", async () => {
   await withTempDir(async (tmp) => {
     const native = await new Deno.Command(BUSYBOX, { args: ["sh", "-c", STREAM] }).output();
     assert.ok(native.success);

@@ -35,7 +35,7 @@ export const MP_GUESTS: readonly MpGuestSpec[] = [
   { name: "pipe_poll",       group: "pipes",   status: 0 },
   { name: "pipe_size",       group: "pipes",   status: 0 },
   { name: "sigpipe",         group: "pipes",   status: 0 },
-  { name: "pipe_credit",     group: "pipes",   status: 0 },
+  { name: "pipe_capacity",   group: "pipes",   status: 0 },
   { name: "pipe_signal_order", group: "pipes", status: 0 },
   { name: "pipe_close_order", group: "pipes",  status: 0 },
   // fork and wait

@@ -49,8 +49,12 @@ export interface PipeBackend {
   readWaiting?(max: number): PendingRead;
   /** Bytes accepted, or -EAGAIN / -EPIPE. */
   write(data: Uint8Array): number | Promise<number>;
-  /** Resolves when the `end` may be ready (for `size` bytes when writing). */
-  waitReady(end: "r" | "w", size: number): Promise<void>;
+  /**
+   * Resolves when the `end` may be ready (for `size` bytes when writing). `alone`: the caller
+   * waits for this pipe only (a blocking read or write, not poll over several files), so the
+   * backend may watch it for a while before it waits.
+   */
+  waitReady(end: "r" | "w", size: number, alone?: boolean): Promise<void>;
   /** The state as `end` sees it. */
   state(end: "r" | "w"): PipeState;
   /** Fetches the current state when it is kept elsewhere. */
@@ -116,7 +120,7 @@ export class PipeEnd extends OpenFile {
         return r.length;
       }
       if (r !== -EAGAIN || (this.flags & O_NONBLOCK)) return r;
-      const w = await blockingWait(p, this.pipe.waitReady("r", 1));
+      const w = await blockingWait(p, this.pipe.waitReady("r", 1, true));
       if (typeof w === "number") return w;
     }
   }
@@ -163,7 +167,7 @@ export class PipeEnd extends OpenFile {
       // Wait for room: the whole rest when it is atomic-sized, else any.
       const w = await blockingWait(
         p,
-        this.pipe.waitReady("w", rest.length <= PIPE_BUF ? rest.length : 1),
+        this.pipe.waitReady("w", rest.length <= PIPE_BUF ? rest.length : 1, true),
       );
       if (typeof w === "number") return done || w;
     }

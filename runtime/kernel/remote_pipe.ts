@@ -5,9 +5,9 @@
 // - A read or write that need not wait is done here, in the ring, under its lock: no message.
 //   If the supervisor waits on the pipe (the ring's watch flag: a blocked reader or writer, a
 //   poll), this host tells it (pipe_kick) so it can answer.
-// - Before waiting, a blocking read or write (or poll) watches the ring for a short while
-//   (SPIN_MS): a peer on another core usually acts within it, and no message is needed. Then it
-//   waits in the supervisor: a read as pipe_read with wait (answered as soon as bytes or end of
+// - Before waiting, a blocking read or write watches the ring for a short while (SPIN_MS): a peer
+//   on another core usually acts within it, and no message is needed (poll, which may wait on
+//   several files, does not: each would watch in turn). Then it waits in the supervisor: a read as pipe_read with wait (answered as soon as bytes or end of
 //   file come; a signal or a checkpoint cancels it with pipe_cancel, and the answer is awaited,
 //   so no byte is lost or read twice), a write or poll as pipe_wait.
 // - Order with everything else: what the supervisor sent this host before the bytes were written
@@ -200,9 +200,9 @@ export class RemotePipe implements PipeBackend {
     return await this.ask({ op: "pipe_write", data }) as number;
   }
 
-  async waitReady(end: "r" | "w", size: number): Promise<void> {
+  async waitReady(end: "r" | "w", size: number, alone = false): Promise<void> {
     const ring = await this.direct();
-    if (ring) {
+    if (ring && alone) {
       const ready = end === "r" ? () => ring.readable() : () => ring.writable(size);
       if (this.spinUntil(ready)) return;
     }

@@ -1,4 +1,4 @@
-/* Pipe writes that complete before their bytes reach the reader's side: a full pipe blocks its writer until the reader frees room, a nonblocking writer fills exactly the capacity, bytes written before a message on another pipe are there when it arrives, EPIPE once the reader closes with bytes unread, several writers across forks, and a blocked read interrupted by a signal losing nothing. */
+/* A pipe between processes at its capacity: a full pipe blocks its writer until the reader frees room, a nonblocking writer fills exactly the capacity, bytes written before a message on another pipe are there when it arrives, EPIPE once the reader closes with bytes unread, several writers across forks, and a blocked read interrupted by a signal losing nothing. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
