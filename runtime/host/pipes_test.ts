@@ -177,3 +177,20 @@ Deno.test("PipeTable: F_SETPIPE_SZ keeps the bytes, EBUSY below them; snapshot a
     restored.done();
   }
 });
+
+Deno.test("PipeTable: a lock held by a host found dead is freed when the supervisor needs it", () => {
+  const dead = new Set<number>();
+  const pipes = new PipeTable({ hostGone: (vmid) => dead.has(vmid) });
+  try {
+    const { id } = pipes.create(HOST);
+    const memory = SharedMemory.open(pipes.map(id)!)!;
+    const ring = new PipeRing(memory.bytes);
+    assert.ok(ring.tryLock(7)); // host 7 is killed inside an operation, before its link is seen to close
+    dead.add(7);
+    assert.equal(pipes.write(HOST, id, bytes(3)).result, 3);
+    assert.equal(ring.holder, 0);
+    memory.unmap();
+  } finally {
+    pipes.closeAll();
+  }
+});
