@@ -247,6 +247,48 @@ Deno.test("links to the leader get a lane, large payloads cross through it, and 
   assert.deepEqual(errors, []);
 });
 
+Deno.test("a lane counts frames sent and read, so a receiver knows when frames are on their way", () => {
+  const { dialler, acceptor } = lanePair();
+  try {
+    assert.equal(dialler.receiver.behind, false);
+    acceptor.sender.countFrame();
+    acceptor.sender.countFrame();
+    assert.equal(dialler.receiver.behind, true, "two sent, none read");
+    dialler.receiver.countFrame();
+    assert.equal(dialler.receiver.behind, true, "one still on its way");
+    dialler.receiver.countFrame();
+    assert.equal(dialler.receiver.behind, false);
+    assert.equal(acceptor.receiver.behind, false, "the other direction counts apart");
+  } finally {
+    dialler.close();
+    acceptor.close();
+  }
+  assert.equal(dialler.receiver.behind, true, "a closed lane knows nothing: treated as behind");
+});
+
+Deno.test("a guest's link to the leader is ahead exactly while the leader's frames are unread", async () => {
+  const { leader, errors } = await testLeader();
+  const guest = await inProcessGuest(leader, 2);
+  const link = await guest.connectToProcess(1);
+  try {
+    await guest.request(1, Code.ECHO, { x: 1 }); // the leader has accepted the lane and answered
+    assert.equal(link.peerAhead, false, "its reply was read");
+    const leaderLink = await leader.worker.connectToProcess(2);
+    leaderLink.sendFrame(0, Code.ECHO, 1, { y: 2 }); // one-way: nothing answers it
+    assert.equal(link.peerAhead, true, "sent, not yet read here");
+    await within(
+      (async () => {
+        while (link.peerAhead) await new Promise((r) => setTimeout(r, 1));
+      })(),
+      5000,
+      "the frame read",
+    );
+  } finally {
+    await cleanUp([], [guest], leader);
+  }
+  assert.deepEqual(errors, []);
+});
+
 Deno.test("a worker with lanes off neither offers nor accepts one", async () => {
   const { leader } = await testLeader();
   const guest = new IpcWorker({

@@ -7,7 +7,8 @@
 // and is exactly the size announced.
 //
 // Where FFI, memfd_create or /proc is unavailable (no --allow-ffi, another C library, a hardened
-// /proc), create() and open() return null and callers keep to their fallback.
+// /proc), or SUPERVISOR_SHARED_MEMORY=0 is in the environment (inherited by the guest hosts),
+// create() and open() return null and callers keep to their fallback.
 // Invariants: `bytes` is valid until unmap(), which detaches it first, so a view kept past it has
 // length 0 and never reaches unmapped memory.
 
@@ -20,6 +21,20 @@ const O_RDWR = 2, O_CLOEXEC = 0o2000000;
 const SEEK_END = 2;
 
 const cString = (text: string) => new TextEncoder().encode(`${text}\0`);
+
+/** Shared memory is off when SUPERVISOR_SHARED_MEMORY=0 (read once). */
+export const SHARED_MEMORY_ENV = "SUPERVISOR_SHARED_MEMORY";
+let disabled: boolean | undefined;
+function sharingDisabled(): boolean {
+  if (disabled === undefined) {
+    try {
+      disabled = Deno.env.get(SHARED_MEMORY_ENV) === "0";
+    } catch {
+      disabled = false; // no permission to read the environment: the default
+    }
+  }
+  return disabled;
+}
 
 /** What the peer needs to map a region: the creator's host pid, its descriptor, the size. */
 export interface SharedMemoryHandle {
@@ -51,7 +66,7 @@ export class SharedMemory {
     if (!Number.isInteger(size) || size <= 0) {
       throw new RangeError(`Shared memory size must be a positive integer, got ${size}`);
     }
-    const lib = libc();
+    const lib = sharingDisabled() ? null : libc();
     if (lib === null || lib.memfd_create === null) return null;
     const fd = lib.memfd_create(cString(NAME), MFD_CLOEXEC);
     if (fd < 0) return null;
@@ -67,7 +82,7 @@ export class SharedMemory {
   static open(handle: SharedMemoryHandle): SharedMemory | null {
     const { pid, fd, size } = handle;
     if (![pid, fd, size].every((n) => Number.isInteger(n) && n > 0)) return null;
-    const lib = libc();
+    const lib = sharingDisabled() ? null : libc();
     if (lib === null) return null;
     const path = `/proc/${pid}/fd/${fd}`;
     try {

@@ -66,14 +66,23 @@ export const TIMEOUT_MS = 60_000;
 /** Extra time for the killed run to be collected before the test gives up on it. */
 const COLLECT_GRACE_MS = 15_000;
 
-/** Declares one Deno test per guest of GROUP per toolchain. */
-export function defineMpGuestTests(group: MpGroup): void {
+/** How the supervisor runs a group's guests besides its defaults. */
+export interface MpVariant {
+  /** Put in the test names. */
+  label: string;
+  supervisorEnv: Record<string, string>;
+}
+
+/** Declares one Deno test per guest of GROUP per toolchain (under `variant`, if given). */
+export function defineMpGuestTests(group: MpGroup, variant?: MpVariant): void {
   const guests = MP_GUESTS.filter((g) => g.group === group);
   if (guests.length === 0) throw new RangeError(`No multi-process guests in group ${group}`);
   for (const guest of guests) {
     for (const toolchain of MP_TOOLCHAINS) {
       Deno.test({
-        name: `mp guest ${guest.name} (${toolchain}): output and status match native`,
+        name: `mp guest ${guest.name} (${toolchain}${
+          variant ? `, ${variant.label}` : ""
+        }): output and status match native`,
         // A run abandoned at its deadline leaves its process and pipes behind; that must fail
         // this test only, not be blamed on the next one.
         sanitizeOps: false,
@@ -89,7 +98,7 @@ export function defineMpGuestTests(group: MpGroup): void {
               `the guest program itself misbehaves\n${new TextDecoder().decode(native.stderr)}`,
           );
           const supervised = await bounded(
-            runSupervisor(binary, options),
+            runSupervisor(binary, { ...options, supervisorEnv: variant?.supervisorEnv }),
             "supervised",
           );
           assertSameOutcome(native, supervised);

@@ -38,8 +38,6 @@ function hostMalloc(): Record<string, string> {
 const EPERM = 1, ESRCH = 3, EIO = 5, EBUSY = 16, EINVAL = 22;
 
 export interface SupervisorOptions {
-  /** Pipe buffers in memory shared with the hosts (default true; false: hosts ask for all). */
-  sharedPipes?: boolean;
   /** Idle guest hosts kept ready for fork (default 2). */
   poolSize?: number;
   /** Host stderr; "inherit" in normal use. */
@@ -115,10 +113,7 @@ export class Supervisor {
 
   private constructor(readonly leader: Leader, private readonly options: SupervisorOptions) {
     this.procs = new ProcTable(leader.services.idRanges);
-    this.pipes = new PipeTable({
-      shared: options.sharedPipes ?? true,
-      hostGone: (vmid) => this.hostGone(vmid),
-    });
+    this.pipes = new PipeTable({ hostGone: (vmid) => this.hostGone(vmid) });
     leader.worker.hooks = {
       onUserMessage: (payload, source) => this.onMessage(payload, source),
       onPeerLost: (vmid) => this.onHostLost(vmid),
