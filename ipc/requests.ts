@@ -3,7 +3,8 @@
 // Owns: one process's outstanding requests. Invariants: each request gets a sequence number not
 // in use (1..2^32-1, wrapping; 0 is "one-way"); a reply settles a request only if it arrives on
 // the link the request left on; a request settles exactly once: by its reply, by its timeout
-// (Deno.errors.TimedOut), or by its link closing (LinkClosedError); a late reply is dropped.
+// (Deno.errors.TimedOut), or by its link closing (LinkClosedError); a late reply is dropped. Each
+// link counts its requests not settled yet (Link.unanswered).
 import { Code, codeName } from "./codes.ts";
 import { LinkClosedError, RemoteError } from "./errors.ts";
 import type { Frame } from "./frame.ts";
@@ -40,9 +41,11 @@ export class RequestTable {
     return new Promise((resolve, reject) => {
       link.sendFrame(seq, code, vmid, payload);
       const pending: Pending = { link, code, resolve, reject, timer: undefined };
+      link.unanswered++;
       if (timeoutMs !== undefined) {
         pending.timer = setTimeout(() => {
           this.#pending.delete(seq);
+          link.unanswered--;
           reject(
             new Deno.errors.TimedOut(
               `Process ${link.peerVmid} did not answer ${codeName(code)} within ${timeoutMs} ms`,
@@ -60,6 +63,7 @@ export class RequestTable {
     // A reply after its request timed out (or forged for another link) has nobody to wake.
     if (pending === undefined || pending.link !== link) return;
     this.#pending.delete(frame.seq);
+    link.unanswered--;
     if (pending.timer !== undefined) clearTimeout(pending.timer);
     if (frame.code === Code.RESPONSE) return pending.resolve(frame.payload);
     const remote = frame.payload as { name?: unknown; message?: unknown } | null;
@@ -81,6 +85,7 @@ export class RequestTable {
     for (const [seq, pending] of this.#pending) {
       if (pending.link !== link) continue;
       this.#pending.delete(seq);
+      link.unanswered--;
       clearTimeout(pending.timer);
       pending.reject(
         new LinkClosedError(

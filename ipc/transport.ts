@@ -175,6 +175,9 @@ export class Link {
     return this.#lane;
   }
 
+  /** Requests sent on this link and not answered yet (kept by the worker's RequestTable). */
+  unanswered = 0;
+
   /**
    * Whether frames the peer sent are still on their way here (known only with a lane: without
    * one, always true). Frames are counted from the peer's first after HELLO.

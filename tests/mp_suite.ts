@@ -58,6 +58,7 @@ export const MP_GUESTS: readonly MpGuestSpec[] = [
   { name: "dup2_exec",       group: "exec",    status: 0 },
   // what processes share besides pipes: file locks, the terminal (its settings not a new one's)
   { name: "file_locks",      group: "shared",  status: 0 },
+  { name: "lock_release_order", group: "shared", status: 0 },
   { name: "terminal",        group: "shared",  status: 0, terminal: TERMINAL_SETUP },
 ];
 

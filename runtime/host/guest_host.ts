@@ -52,8 +52,6 @@ export class GuestHost {
 
   /** The pipe rings this host has mapped (runtime/kernel/remote_pipe.ts). */
   readonly pipeRings = new PipeRings();
-  /** Closes of pipe ends sent to the supervisor and not answered yet. */
-  private pipeClosesInFlight = 0;
 
   /** A restored process runs once the leader releases the whole tree (one barrier). */
   readonly released = Promise.withResolvers<void>();
@@ -74,19 +72,15 @@ export class GuestHost {
     this.worker.send(this.worker.leaderVmid, Code.USER, message).catch(() => {});
   }
 
-  /** A close of a pipe end was asked (`reply`): until it is answered, pipes go by request. */
-  pipeCloseSent(reply: Promise<unknown>): void {
-    this.pipeClosesInFlight++;
-    reply.catch(() => {}).finally(() => this.pipeClosesInFlight--);
-  }
-
   /**
-   * Whether this host may use pipe rings directly and keep the order of events: no close of its
-   * own is unanswered, and no frame the supervisor sent is still on its way (remote_pipe.ts).
+   * Whether this host may use pipe rings directly and keep the order of events: every request it
+   * sent the supervisor is answered (a close, a lock released: done before bytes written after
+   * them can be seen), and no frame the supervisor sent is still on its way (a signal: taken
+   * before bytes written after it). See remote_pipe.ts.
    */
   pipesInOrder(): boolean {
-    return this.pipeClosesInFlight === 0 &&
-      this.worker.linkTo(this.worker.leaderVmid)?.peerAhead === false;
+    const link = this.worker.linkTo(this.worker.leaderVmid);
+    return link !== undefined && link.unanswered === 0 && !link.peerAhead;
   }
 
   /** Resolves when a child's state changes (for wait4). */

@@ -11,10 +11,12 @@
 //   file come; a signal or a checkpoint cancels it with pipe_cancel, and the answer is awaited,
 //   so no byte is lost or read twice), a write or poll as pipe_wait.
 // - Order with everything else: what the supervisor sent this host before the bytes were written
-//   (a signal, a stop) must reach the guest first, as on Linux. So the ring is used directly only
-//   while no frame from the supervisor is on its way here (the link's lane counts them) and no
-//   close of a pipe end by this host is unanswered (its reader must see end of file before any
-//   later byte of ours); otherwise the operation goes by request, behind them on the link.
+//   (a signal, a stop) must reach the guest first, as on Linux; and what this host asked of the
+//   supervisor before writing (a close of another pipe, a file lock released) must be done before
+//   a reader can see the bytes. So the ring is used directly only while no frame from the
+//   supervisor is on its way here (the link's lane counts them) and every request this host sent
+//   it is answered (GuestHost.pipesInOrder); otherwise the operation goes by request, behind them
+//   on the link.
 // - Without the mapping (no shared memory) every operation is a request.
 // A checkpoint parks every process (never inside an operation: each is synchronous between its
 // lock and unlock) before the leader copies the rings, so they hold every byte of the cut.
@@ -226,7 +228,7 @@ export class RemotePipe implements PipeBackend {
   }
 
   close(end: "r" | "w"): void {
-    this.host.pipeCloseSent(this.host.ask({ op: "pipe_close", id: this.id, end }));
+    this.host.ask({ op: "pipe_close", id: this.id, end }).catch(() => {});
     this.host.pipeRings.release(this.id);
   }
 
