@@ -200,7 +200,6 @@ export class Link {
   /** Encodes and queues one frame. Throws RangeError (over the limit) or LinkClosedError. */
   sendFrame(seq: number, code: Code, vmid: number, payload: unknown): void {
     if (this.#closed) throw this.#closedError(code); // before the (unmapped) lane is touched
-    if (code !== Code.HELLO) this.#lane?.sender.countFrame();
     const parts = encodeFrameParts(
       seq,
       code,
@@ -209,6 +208,7 @@ export class Link {
       this.maxPayload,
       this.#lane?.sender ?? null,
     );
+    if (code !== Code.HELLO) this.#lane?.sender.countFrame(); // counted once it is sure to go
     for (const part of parts) this.write(part, code);
   }
 

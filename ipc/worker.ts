@@ -129,12 +129,12 @@ export class IpcWorker implements LinkEvents {
     this.#acceptLoop = this.#accept(this.#listener);
   }
 
-  /** The link to `vmid`, dialling its socket on first use (Gramine's connect_to_process). */
   /** The link messages to `vmid` go on, if there is one. */
   linkTo(vmid: number): Link | undefined {
     return this.#links.get(vmid)?.[0];
   }
 
+  /** The link to `vmid`, dialling its socket on first use (Gramine's connect_to_process). */
   connectToProcess(vmid: number): Promise<Link> {
     const existing = this.#links.get(vmid);
     if (existing !== undefined) return Promise.resolve(existing[0]);

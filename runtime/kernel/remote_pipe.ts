@@ -7,9 +7,10 @@
 //   poll), this host tells it (pipe_kick) so it can answer.
 // - Before waiting, a blocking read or write watches the ring for a short while (SPIN_MS): a peer
 //   on another core usually acts within it, and no message is needed (poll, which may wait on
-//   several files, does not: each would watch in turn). Then it waits in the supervisor: a read as pipe_read with wait (answered as soon as bytes or end of
-//   file come; a signal or a checkpoint cancels it with pipe_cancel, and the answer is awaited,
-//   so no byte is lost or read twice), a write or poll as pipe_wait.
+//   several files, does not: each would watch in turn). Then it waits in the supervisor: a read
+//   as pipe_read with wait (answered as soon as bytes or end of file come; a signal or a
+//   checkpoint cancels it with pipe_cancel, and the answer is awaited, so no byte is lost or read
+//   twice), a write or poll as pipe_wait.
 // - Order with everything else: what the supervisor sent this host before the bytes were written
 //   (a signal, a stop) must reach the guest first, as on Linux; and what this host asked of the
 //   supervisor before writing (a close of another pipe, a file lock released) must be done before
@@ -84,7 +85,8 @@ export class PipeRings {
 
   private map(m: Mapping, handle: SharedMemoryHandle | null): void {
     if (m.ring !== undefined) return;
-    const memory = handle ? SharedMemory.open(handle) : null;
+    // Released while the supervisor was asked where the ring is: nothing to map any more.
+    const memory = handle && m.ends > 0 ? SharedMemory.open(handle) : null;
     const ring = memory ? new PipeRing(memory.bytes) : null;
     if (memory && !ring?.valid) memory.unmap();
     m.memory = ring?.valid ? memory : null;
@@ -211,9 +213,10 @@ export class RemotePipe implements PipeBackend {
     await this.ask({ op: "pipe_wait", end, size });
   }
 
+  /** The ring's state while it may be used directly, else the last the supervisor told. */
   state(_end: "r" | "w"): PipeState {
     const ring = this.host.pipeRings.mapped(this.id);
-    if (!ring) return this.last;
+    if (!ring || !this.host.pipesInOrder()) return this.last;
     return {
       length: ring.length,
       capacity: ring.capacity,
