@@ -5,7 +5,7 @@
 // (runtime/kernel/remote_pipe.ts is the client, and explains the protocol):
 // - the end counts, per host (VMID), so that a host that dies releases exactly the ends it held,
 //   and a fork copies the parent's ends to the child before the child runs (no moment where a
-//   pipe looks closed to its reader); the ring's header mirrors the job-wide counts;
+//   pipe looks closed to its reader); the job-wide counts are the ring's header, written here only;
 // - waiting: blocking reads (answered in arrival order) and waits for readiness (poll, blocked
 //   writers). While any wait here, the ring's watch flag is set, and a host that changes the
 //   ring tells the supervisor (pipe_kick), which answers and wakes what can go on;
@@ -41,8 +41,6 @@ interface PipeEntry {
   ring: PipeRing;
   /** The shared region under the ring, or null when it lives here only. */
   memory: SharedMemory | null;
-  readers: number;
-  writers: number;
   reads: WaitingRead[];
   waiters: (() => void)[];
 }
@@ -74,7 +72,7 @@ export class PipeTable {
 
   private state(e: PipeEntry): PipeState {
     const r = e.ring;
-    return { length: r.length, capacity: r.capacity, readers: e.readers, writers: e.writers };
+    return { length: r.length, capacity: r.capacity, readers: r.readers, writers: r.writers };
   }
 
   private hold(vmid: number, id: number, end: "r" | "w", delta: number): void {
@@ -96,7 +94,7 @@ export class PipeTable {
     const memory = this.shared ? SharedMemory.create(PIPE_RING_BYTES) : null;
     const ring = new PipeRing(memory?.bytes ?? new ArrayBuffer(PIPE_RING_BYTES), { capacity });
     ring.setCounts(readers, writers);
-    return { ring, memory, readers, writers, reads: [], waiters: [] };
+    return { ring, memory, reads: [], waiters: [] };
   }
 
   /**
@@ -255,9 +253,13 @@ export class PipeTable {
   }
 
   private count(e: PipeEntry, end: "r" | "w", delta: number): void {
-    if (end === "r") e.readers = Math.max(0, e.readers + delta);
-    else e.writers = Math.max(0, e.writers + delta);
-    this.withLock(e, () => e.ring.setCounts(e.readers, e.writers));
+    this.withLock(e, () => {
+      const r = e.ring;
+      const [readers, writers] = end === "r"
+        ? [r.readers + delta, r.writers]
+        : [r.readers, r.writers + delta];
+      r.setCounts(Math.max(0, readers), Math.max(0, writers));
+    });
   }
 
   /** Raises or lowers the ring's watch flag as waits here come and go. */
@@ -286,7 +288,7 @@ export class PipeTable {
         e.reads.shift();
         r.answer({ result: taken(got), state: this.state(e) });
       }
-      if (e.readers === 0 && e.writers === 0) {
+      if (e.ring.readers === 0 && e.ring.writers === 0) {
         for (const r of e.reads) r.answer({ result: new Uint8Array(0), state: this.state(e) });
         e.reads = [];
         this.wake(e);
@@ -311,7 +313,8 @@ export class PipeTable {
       pipes: [...this.pipes].map(([id, e]) => {
         let data: Uint8Array = new Uint8Array(0);
         this.withLock(e, () => data = e.ring.contents());
-        return { id, data, capacity: e.ring.capacity, readers: e.readers, writers: e.writers };
+        const { capacity, readers, writers } = e.ring;
+        return { id, data, capacity, readers, writers };
       }),
       held: [...this.held].map(([vmid, m]) => [vmid, [...m]]),
     };
