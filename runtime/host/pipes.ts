@@ -171,7 +171,7 @@ export class PipeTable {
   }
 
   /** A write by request (from a host without the mapping, or one that must keep its order). */
-  write(_vmid: number, id: number, data: Uint8Array): Reply<number> {
+  write(id: number, data: Uint8Array): Reply<number> {
     const e = this.entry(id);
     const result = this.locked(e, (spins) => e.ring.write(SUPERVISOR_TAG, data, spins));
     this.settle(id, e);
@@ -185,7 +185,7 @@ export class PipeTable {
   }
 
   /** Resolves (with the state) once the end is ready: readable, or room for `size` bytes. */
-  async wait(_vmid: number, id: number, end: "r" | "w", size: number): Promise<Reply<0>> {
+  async wait(id: number, end: "r" | "w", size: number): Promise<Reply<0>> {
     const e = this.entry(id);
     const ready = () => end === "r" ? e.ring.readable() : e.ring.writable(size);
     while (!ready()) {
@@ -204,7 +204,7 @@ export class PipeTable {
   }
 
   /** F_SETPIPE_SZ (pipeCapacity); EBUSY if the bytes buffered would not fit. */
-  setCapacity(_vmid: number, id: number, size: number): Reply<number> {
+  setCapacity(id: number, size: number): Reply<number> {
     const e = this.entry(id);
     const cap = pipeCapacity(size);
     let result = cap;

@@ -99,8 +99,8 @@ Deno.test("PipeTable: a wait for room ends when a host reads; closes reach the r
     const { id } = pipes.create(HOST);
     pipes.inherit(3, [{ id, end: "r" }, { id, end: "w" }]);
     const ring = ringOf(id);
-    assert.equal(pipes.write(3, id, bytes(65536)).result, 65536);
-    const room = pipes.wait(3, id, "w", 1);
+    assert.equal(pipes.write(id, bytes(65536)).result, 65536);
+    const room = pipes.wait(id, "w", 1);
     ring.read(HOST, 4096);
     assert.ok(ring.kick);
     pipes.kick(id);
@@ -139,7 +139,7 @@ Deno.test("PipeTable without shared memory: every operation by request, same sem
     assert.equal(pipes.map(id), null);
     pipes.inherit(3, [{ id, end: "r" }]);
     const waiting = pipes.read(3, id, 10, true, 1) as Promise<{ result: unknown }>;
-    assert.equal(pipes.write(HOST, id, bytes(5, 3)).result, 5);
+    assert.equal(pipes.write(id, bytes(5, 3)).result, 5);
     assert.deepEqual((await waiting).result, bytes(5, 3));
     const first = pipes.read(3, id, 100, true, 2);
     pipes.cancel(3, id, 2);
@@ -158,8 +158,8 @@ Deno.test("PipeTable: F_SETPIPE_SZ keeps the bytes, EBUSY below them; snapshot a
     ring.write(HOST, bytes(3000, 7));
     ring.read(HOST, 1000);
     ring.write(HOST, bytes(3000, 8));
-    assert.equal(pipes.setCapacity(HOST, id, 4096).result, EBUSY, "5000 bytes buffered");
-    assert.equal(pipes.setCapacity(HOST, id, 5000).result, 8192);
+    assert.equal(pipes.setCapacity(id, 4096).result, EBUSY, "5000 bytes buffered");
+    assert.equal(pipes.setCapacity(id, 5000).result, 8192);
     assert.equal(ring.capacity, 8192);
     const snap = pipes.snapshot();
     const expected = new Uint8Array([...bytes(2000, 7), ...bytes(3000, 8)]);
@@ -187,7 +187,7 @@ Deno.test("PipeTable: a lock held by a host found dead is freed when the supervi
     const ring = new PipeRing(memory.bytes);
     assert.ok(ring.tryLock(7)); // host 7 is killed inside an operation, before its link is seen to close
     dead.add(7);
-    assert.equal(pipes.write(HOST, id, bytes(3)).result, 3);
+    assert.equal(pipes.write(id, bytes(3)).result, 3);
     assert.equal(ring.holder, 0);
     memory.unmap();
   } finally {
