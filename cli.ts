@@ -52,6 +52,11 @@ options:
                    in $XDG_RUNTIME_DIR/supervisor or /tmp/supervisor-UID; names are unique)
   -h, --help       show this help
 
+environment:
+  SUPERVISOR_SHARED_MEMORY=0  no memory shared between processes: every pipe operation and
+                              large IPC payload goes through the supervisor (slower)
+  SUPERVISOR_JIT=0|eager      never translate guest code to JavaScript, or translate every block
+
 exit status:
   the guest's status; 128+N if it died of signal N; 126 if PROGRAM cannot be executed
   (not an x86-64 ELF, malformed, permission denied); 127 if it was not found; 2 on bad usage.`;
