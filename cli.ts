@@ -12,6 +12,8 @@ import { checkpointTree } from "./checkpoint/coordinator.ts";
 import { restoreTree } from "./checkpoint/restore.ts";
 import { inspectPath } from "./checkpoint/inspect.ts";
 import { ImageError } from "./checkpoint/image.ts";
+import { commandServe } from "./cli_serve.ts";
+import { SERVE_ENV } from "./runtime/host/serve.ts";
 
 const VERSION = "0.1.0";
 
@@ -25,6 +27,7 @@ commands:
                           checkpoint the running job NAME (started with run --name) into DIR
   restore DIR             restore the checkpoint in DIR in the foreground
   inspect PATH            print a checkpoint image or directory as JSON
+  serve [--hosts N]       keep guest hosts warm for restores (see: supervisor serve --help)
   help                    show this help
   version                 print the version
 
@@ -248,7 +251,8 @@ const RESTORE_HELP = `usage: supervisor restore DIR
 Restores the committed checkpoint in DIR and runs it in the foreground, with stdin, stdout and
 stderr attached to this terminal; exits with the root guest's status (128+N if killed by signal
 N). Host files the guests had open must still exist. A damaged checkpoint is refused (status 1)
-with an error naming the file and record.`;
+with an error naming the file and record. When 'supervisor serve' runs for this user, its warm
+hosts are used instead of starting new ones (${SERVE_ENV}=0 turns that off).`;
 
 const INSPECT_HELP = `usage: supervisor inspect PATH
 
@@ -327,6 +331,8 @@ async function main(argv: string[]): Promise<number> {
       return await commandRestore(rest);
     case "inspect":
       return await commandInspect(rest);
+    case "serve":
+      return await commandServe(rest, (m) => new UsageError(m));
     case undefined:
     case "help":
     case "-h":

@@ -26,6 +26,11 @@ async function sha256(): Promise<Sha256> {
   return createHash("sha256");
 }
 
+/** Loads node:crypto now (a warm host of `supervisor serve`, so its first restore need not). */
+export async function preloadHashing(): Promise<void> {
+  await sha256();
+}
+
 export const IMAGE_MAGIC = "SVIMAGE\0";
 export const IMAGE_VERSION = 1;
 const FILE_HEADER = 16;

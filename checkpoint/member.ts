@@ -208,7 +208,7 @@ async function readProcessImage(
   expected: string,
 ): Promise<{ image: ProcessImage; memory?: Memory }> {
   try {
-    const memory = new Memory();
+    const memory = Memory.fresh();
     const read = await readImageFile(
       path,
       (type, length) => type === REC_PAGES ? memory.pagesInPlace(length) : undefined,

@@ -1,6 +1,7 @@
 // The C library through Deno's FFI, for the few calls Deno has no API for: shared memory for the
-// bulk lanes (shared_memory.ts), ioctl() on the host terminal (runtime/kernel/host_tty.ts) and
-// getrusage() for the CPU-time clocks (runtime/kernel/clocks.ts). Loaded once, on first use;
+// bulk lanes (shared_memory.ts), ioctl() on the host terminal (runtime/kernel/host_tty.ts),
+// getrusage() for the CPU-time clocks (runtime/kernel/clocks.ts), and Unix sockets that pass
+// descriptors (unix_socket.ts: `supervisor serve` hands a client's stdio to warm hosts). Loaded once, on first use;
 // libc() is null where it cannot be (no FFI permission, not Linux), and every caller has its
 // fallback. memfd_create is optional: null in a C library without it (no lanes then).
 
@@ -15,6 +16,21 @@ const SYMBOLS = {
   munmap: { parameters: ["pointer", "usize"], result: "i32" },
   open: { parameters: ["buffer", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
+  // Unix sockets that pass descriptors (unix_socket.ts), and a warm host taking its stdio.
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  socketpair: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  listen: { parameters: ["i32", "i32"], result: "i32" },
+  accept4: { parameters: ["i32", "pointer", "pointer", "i32"], result: "i32" },
+  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  sendmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
+  recvmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
+  shutdown: { parameters: ["i32", "i32"], result: "i32" },
+  /** Waits on a thread of its own (the event loop runs on); errno is that thread's, not ours. */
+  poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
+  dup2: { parameters: ["i32", "i32"], result: "i32" },
+  umask: { parameters: ["u32"], result: "u32" },
+  setsid: { parameters: [], result: "i32" },
 } as const;
 
 export type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];

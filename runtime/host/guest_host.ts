@@ -26,7 +26,8 @@ import type { MemorySnapshot } from "../memory/memory.ts";
 import type { ForkOptions } from "../syscalls/sys_proc.ts";
 import { startProcess } from "../kernel/start.ts";
 import { LoadError } from "../loader/load.ts";
-import { JOB_MAX_PAYLOAD, takeBoot } from "./boot.ts";
+import { JOB_MAX_PAYLOAD, takeBoot, WARM_ENV } from "./boot.ts";
+import { warmBoot } from "./warm_boot.ts";
 import * as member from "../../checkpoint/member.ts";
 import type { PipeRef } from "./pipes.ts";
 import type { ExitInfo } from "./proc_table.ts";
@@ -310,7 +311,7 @@ const HOST_OPS: Record<string, HostOp> = {
   cp_resume:     (h, m) => member.resume(h, String(m.session)),
   cp_write:      (h, m) => member.writeCaptured(h, String(m.session), String(m.path)),
   cp_abort:      (h, m) => member.abort(h, String(m.session)),
-  release:    (h) => h.released.resolve(),
+  release:    (h) => { h.released.resolve(); return performance.timeOrigin + performance.now(); },
 };
 
 function exitInfo(s: ExitStatus): ExitInfo {
@@ -345,7 +346,8 @@ function forkChild(host: GuestHost, j: Record<string, unknown>): Process {
 
 /** Entry point of `__guest`: returns the host process's exit code. */
 export async function guestHostMain(): Promise<number> {
-  const boot = takeBoot();
+  const boot = Deno.env.get(WARM_ENV) === undefined ? takeBoot() : await warmBoot();
+  if (boot === null) return 0; // a warm host whose daemon has gone
   let job = Promise.withResolvers<Record<string, unknown>>();
   let started = Promise.withResolvers<unknown>();
   const ref: { host?: GuestHost } = {};

@@ -17,7 +17,7 @@
 import { handOver } from "../../ipc/frame.ts";
 import { SharedMemory, type SharedMemoryHandle } from "../../ipc/shared_memory.ts";
 import type { PipeState } from "../kernel/pipe.ts";
-import { DEFAULT_PIPE_CAPACITY, MAX_PIPE_CAPACITY, pipeCapacity } from "../kernel/pipe_buffer.ts";
+import { DEFAULT_PIPE_CAPACITY, pipeCapacity } from "../kernel/pipe_buffer.ts";
 import { PIPE_RING_BYTES, PipeRing, SUPERVISOR_TAG } from "../kernel/pipe_ring.ts";
 
 const EBADF = 9, EAGAIN = 11, EBUSY = 16;

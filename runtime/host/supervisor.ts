@@ -11,29 +11,22 @@
 
 import { Code, LEADER_VMID } from "../../ipc/codes.ts";
 import { type Leader, type LeaderSnapshot, startLeader } from "../../ipc/leader.ts";
-import { BOOT_ENV, encodeBoot, hostCommand, JOB_MAX_PAYLOAD } from "./boot.ts";
+import {
+  BOOT_ENV,
+  encodeBoot,
+  type HostBoot,
+  hostCommand,
+  hostEnv,
+  JOB_MAX_PAYLOAD,
+} from "./boot.ts";
+import { borrowHosts, serveSocketPath } from "./serve.ts";
+import { libc } from "../../ipc/libc.ts";
 import { type PipeRef, PipeTable, type PipeTableSnapshot } from "./pipes.ts";
 import { CheckpointError, checkpointTree } from "../../checkpoint/coordinator.ts";
 import { hostErrno } from "../kernel/host_errno.ts";
 import { type ExitInfo, INIT_PID, type ProcEntry, ProcTable } from "./proc_table.ts";
 
 const SIGKILL = 9;
-
-/**
- * glibc malloc settings for guest hosts (unless the user set their own): hosts allocate and free
- * many 64 KiB buffers (pipe data, frames), and with the default 128 KiB trim threshold the heap
- * top goes back to the kernel and faults back in, page by page, over and over.
- */
-function hostMalloc(): Record<string, string> {
-  try {
-    if (Deno.env.get("GLIBC_TUNABLES") !== undefined) return {};
-  } catch {
-    return {}; // no permission to read the environment: leave it alone
-  }
-  return {
-    GLIBC_TUNABLES: "glibc.malloc.trim_threshold=16777216:glibc.malloc.mmap_threshold=4194304",
-  };
-}
 
 const EPERM = 1, ESRCH = 3, EIO = 5, EBUSY = 16, EINVAL = 22;
 
@@ -44,6 +37,11 @@ export interface SupervisorOptions {
   stderr?: "inherit" | "null";
   /** Start no host: the job comes from a checkpoint (restoreJob), hosts get saved VMIDs. */
   restoring?: boolean;
+  /**
+   * Where `supervisor serve` lends warm hosts for a restore (default serve.ts serveSocketPath();
+   * null: start every host here).
+   */
+  serveSocket?: string | null;
 }
 
 /** The leader's share of a checkpoint: the tree, pipes, shared offsets, ids (checkpoint/). */
@@ -75,12 +73,17 @@ export interface ExecJob {
 
 interface Host {
   vmid: number;
-  child: Deno.ChildProcess;
+  /** The host process (0 until a lent host's is known). */
+  pid: number;
+  kill: (signal: Deno.Signal) => void;
   ready: Promise<void>;
   markReady: () => void;
-  status: Promise<Deno.CommandStatus>;
+  /** Resolves when the host process has ended. */
+  status: Promise<unknown>;
   /** Given a job and not yet reported its guest's exit. */
   busy: boolean;
+  /** Lent by `supervisor serve`: not our child, and not in our terminal's process group. */
+  lent: boolean;
 }
 
 type Op = (s: Supervisor, msg: Record<string, unknown>, source: number) => unknown;
@@ -133,34 +136,74 @@ export class Supervisor {
 
   // ---- hosts ------------------------------------------------------------------------------------
 
-  private spawnHost(savedVmid?: number): Host {
-    const vmid = savedVmid ?? this.leader.services.vmids.allocate();
-    const { command, args } = hostCommand();
-    const boot = encodeBoot({
+  private bootFor(vmid: number): HostBoot {
+    return {
       runtimeDir: this.leader.runtimeDir,
       secret: this.leader.worker.secret,
       vmid,
       leader: LEADER_VMID,
-    });
+    };
+  }
+
+  private spawnHost(savedVmid?: number): Host {
+    const vmid = savedVmid ?? this.leader.services.vmids.allocate();
+    const { command, args } = hostCommand();
+    const boot = encodeBoot(this.bootFor(vmid));
     const child = new Deno.Command(command, {
       args,
-      env: { [BOOT_ENV]: boot, ...hostMalloc() },
+      env: { [BOOT_ENV]: boot, ...hostEnv() },
       stdin: "inherit",
       stdout: "inherit",
       stderr: this.options.stderr ?? "inherit",
     }).spawn();
+    return this.addHost(vmid, child.pid, child.status, (signal) => child.kill(signal), false);
+  }
+
+  private addHost(
+    vmid: number,
+    pid: number,
+    status: Promise<unknown>,
+    kill: (signal: Deno.Signal) => void,
+    lent: boolean,
+  ): Host {
     const { promise, resolve } = Promise.withResolvers<void>();
     const host: Host = {
       vmid,
-      child,
+      pid,
+      kill,
       ready: promise,
       markReady: resolve,
-      status: child.status,
+      status,
       busy: false,
+      lent,
     };
     this.hosts.set(vmid, host);
-    host.status.then(() => this.onHostLost(vmid));
+    status.then(() => this.onHostLost(vmid));
     return host;
+  }
+
+  /**
+   * Hosts for restored processes, with their saved VMIDs: warm ones lent by `supervisor serve`
+   * where it runs and has them (given this supervisor's stdio), the rest started here.
+   */
+  private async restoreHosts(vmids: number[]): Promise<Host[]> {
+    const lent = new Map<number, Host>();
+    const socket = this.options.serveSocket === undefined
+      ? serveSocketPath()
+      : this.options.serveSocket;
+    const stdio = socket === null ? null : openStdio(this.options.stderr === "null");
+    if (stdio) {
+      const boots = vmids.map((vmid) => this.bootFor(vmid));
+      const loan = await borrowHosts(boots, stdio.fds, socket!).finally(stdio.close);
+      if (loan) {
+        loan.pids.forEach((pid, i) => {
+          const kill = (signal: Deno.Signal) => Deno.kill(pid, signal);
+          lent.set(vmids[i], this.addHost(vmids[i], pid, processEnded(pid), kill, true));
+        });
+        loan.go();
+      }
+    }
+    return vmids.map((vmid) => lent.get(vmid) ?? this.spawnHost(vmid));
   }
 
   private fillPool(): void {
@@ -180,13 +223,7 @@ export class Supervisor {
   /** Whether a host has died, even if its link has not been seen to close yet. */
   private hostGone(vmid: number): boolean {
     const host = this.hosts.get(vmid);
-    if (!host) return true;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${host.child.pid}/stat`);
-      return stat[stat.lastIndexOf(")") + 2] === "Z";
-    } catch {
-      return true;
-    }
+    return !host || processGone(host.pid);
   }
 
   private onHostLost(vmid: number): void {
@@ -257,12 +294,13 @@ export class Supervisor {
   /**
    * Rebuilds a checkpointed job: leader state first, then one host per process with its saved
    * VMID, each given its image ("restore" job); all are released at one barrier. Resolves with
-   * the root guest's exit once every process has ended. `onReleased` runs at the barrier.
+   * the root guest's exit once every process has ended. `onReleased` runs at the barrier, given
+   * when (epoch ms, performance.timeOrigin + now()) the last process was let go by its host.
    */
   async restoreJob(
     s: SupervisorSnapshot,
     images: Map<number, { path: string; digest: string }>,
-    onReleased?: () => void,
+    onReleased?: (lastEpochMs: number) => void,
   ): Promise<ExitInfo> {
     this.leader.services.restore(s.leader);
     this.procs.restore(s.procs, s.freePids);
@@ -276,19 +314,27 @@ export class Supervisor {
     this.nextLockHandle = s.nextLockHandle ?? 1;
     const running = this.members();
     if (running.length > 1) this.forked = true;
-    const hosts = running.map((e) => this.spawnHost(e.vmid));
+    const hosts = await this.restoreHosts(running.map((e) => e.vmid));
     for (const h of hosts) h.busy = true; // each runs a restored guest, not a pool job
     // Each host reads its image as soon as it is up, while others are still starting.
     const replies = await Promise.all(
       hosts.map((h) =>
-        h.ready.then(() => this.ask(h.vmid, { op: "job", kind: "restore", ...images.get(h.vmid) }))
+        Promise.race([
+          h.ready,
+          h.status.then(() => {
+            throw new Error(
+              `the host for process ${this.procs.byVmid(h.vmid)?.pid} ended at start`,
+            );
+          }),
+        ]).then(() => this.ask(h.vmid, { op: "job", kind: "restore", ...images.get(h.vmid) }))
           .catch((error) => ({ error: error instanceof Error ? error.message : String(error) }))
       ),
     ) as { error?: string }[];
     const failed = replies.find((r) => r?.error);
     if (failed) throw new Error(failed.error);
-    await Promise.all(running.map((e) => this.ask(e.vmid, { op: "release" })));
-    onReleased?.();
+    const at = await Promise.all(running.map((e) => this.ask(e.vmid, { op: "release" })));
+    const now = performance.timeOrigin + performance.now();
+    onReleased?.(Math.max(...at.map((t) => typeof t === "number" && t <= now ? t : now)));
     this.fillPool();
     this.checkDone();
     await this.allDone.promise;
@@ -318,7 +364,7 @@ export class Supervisor {
     this.closing = true;
     for (const host of this.hosts.values()) {
       try {
-        host.child.kill("SIGKILL");
+        host.kill("SIGKILL");
       } catch { /* already gone */ }
     }
     this.allDone.resolve();
@@ -345,8 +391,18 @@ export class Supervisor {
     };
     listen("SIGTERM", () => this.kill(INIT_PID, -1, 15));
     listen("SIGHUP", () => this.kill(INIT_PID, -1, 1));
-    listen("SIGINT", () => {});
-    listen("SIGQUIT", () => {});
+    // Hosts lent by `supervisor serve` are not in our terminal's process group: what the
+    // terminal sends to the group goes on to them.
+    const toLent = (name: Deno.Signal) => () => {
+      for (const h of this.hosts.values()) {
+        try {
+          if (h.lent) h.kill(name);
+        } catch { /* gone */ }
+      }
+    };
+    listen("SIGINT", toLent("SIGINT"));
+    listen("SIGQUIT", toLent("SIGQUIT"));
+    listen("SIGWINCH", toLent("SIGWINCH"));
     return () => removers.forEach((r) => r());
   }
 
@@ -355,7 +411,7 @@ export class Supervisor {
     this.closing = true;
     for (const host of this.hosts.values()) {
       try {
-        host.child.kill("SIGKILL");
+        host.kill("SIGKILL");
       } catch { /* already gone */ }
     }
     await Promise.allSettled([...this.hosts.values()].map((h) => h.status));
@@ -541,6 +597,43 @@ export class Supervisor {
     return caller;
   }
 }
+
+/** Whether process `pid` has ended (or is a zombie): by /proc, as it may not be our child. */
+function processGone(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat[stat.lastIndexOf(")") + 2] === "Z";
+  } catch {
+    return true;
+  }
+}
+
+/** Resolves once process `pid` (not our child) has ended. */
+function processEnded(pid: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (!processGone(pid)) return;
+      clearInterval(timer);
+      resolve();
+    }, 50);
+  });
+}
+
+/**
+ * Descriptors for a lent host's stdin, stdout and stderr: ours, or /dev/null for stderr when
+ * hosts' stderr is discarded. Null without FFI (then nothing can be lent anyway).
+ */
+function openStdio(nullStderr: boolean): { fds: number[]; close: () => void } | null {
+  const lib = libc();
+  if (lib === null) return null;
+  const devNull = nullStderr
+    ? lib.open(new TextEncoder().encode("/dev/null\0"), O_WRONLY_CLOEXEC)
+    : 2;
+  if (devNull < 0) return null;
+  return { fds: [0, 1, devNull], close: () => void (devNull !== 2 && lib.close(devNull)) };
+}
+
+const O_WRONLY_CLOEXEC = 0o2000001;
 
 const num = (v: unknown, name: string): number => {
   if (typeof v !== "number" || !Number.isInteger(v)) throw new TypeError(`Bad ${name}`);

@@ -24,6 +24,7 @@ const TLB_SIZE = 4096;
 export const TLB_MASK = TLB_SIZE - 1;
 /** Guest memory a process may touch, at most (host RAM is used only for touched pages). */
 export const DEFAULT_POOL_BYTES = 4 * 1024 ** 3;
+let spare: Memory | undefined;
 
 export const SEGV_MAPERR = 1;
 export const SEGV_ACCERR = 2;
@@ -99,6 +100,24 @@ export class Memory {
     this.pool = new SharedArrayBuffer(poolBytes);
     this.bytes = new Uint8Array(this.pool);
     this.view = new DataView(this.pool);
+  }
+
+  /**
+   * An address space whose first `bytes` of frame pool the host has already touched, kept for
+   * the next fresh() (a warm host of `supervisor serve` pays its page faults before its job: a
+   * restore then reads its pages into memory that is there, ~20 ms less per 32 MiB here).
+   */
+  static prefault(bytes: number): void {
+    const m = new Memory();
+    m.bytes.fill(0, 0, Math.min(bytes, m.bytes.length));
+    spare = m;
+  }
+
+  /** A new, empty address space: the prefaulted one if there is one. */
+  static fresh(): Memory {
+    const m = spare ?? new Memory();
+    spare = undefined;
+    return m;
   }
 
   // ---- frames -------------------------------------------------------------------------------
