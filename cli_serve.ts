@@ -7,14 +7,15 @@ import { UnixPacketSocket } from "./ipc/unix_socket.ts";
 
 export const SERVE_HELP = `usage: supervisor serve [--hosts N]
 
-Runs in the foreground until SIGTERM or SIGINT, keeping N guest hosts (default 4, at most
-${MAX_HOSTS}) started and waiting, so that 'supervisor restore' by the same user need not start
-its own: with a warm host for each process, a restore skips host start-up (tens of ms of CPU per
-process). The restore itself still runs in the foreground of its own terminal, which the hosts
-are given; it falls back to starting hosts itself when no daemon answers, when the daemon has
-too few waiting, or when the daemon runs another program or other host settings (GLIBC_TUNABLES,
-SUPERVISOR_JIT, SUPERVISOR_SHARED_MEMORY). ${SERVE_ENV}=0 in the restore's environment keeps it
-from asking. Hosts are replaced shortly after they are lent. Restart the daemon after upgrading.
+Runs in the foreground until SIGTERM or SIGINT, keeping N guest hosts (default 4, at most ${MAX_HOSTS})
+started and waiting, so that 'supervisor restore' by the same user need not start its own: with a
+warm host for each process, a restore skips host start-up (tens of ms of CPU per process). The
+restore still runs in the foreground of its own terminal, which the hosts are given. It starts
+hosts itself when no daemon answers, for processes beyond the hosts waiting, and when the daemon
+runs another program or other host settings (GLIBC_TUNABLES, SUPERVISOR_JIT,
+SUPERVISOR_SHARED_MEMORY); ${SERVE_ENV}=0 in its environment keeps it from asking. Hosts lent are
+replaced shortly after. Each waiting host has touched 64 MiB of guest memory in advance (~130 MB
+resident each). Restart the daemon after upgrading.
 
 The socket is <control dir>/@serve.sock (the control dir is $XDG_RUNTIME_DIR/supervisor, else
 /tmp/supervisor-UID; mode 0700). Under systemd, use Type=notify: READY=1 is sent once the socket

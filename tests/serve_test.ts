@@ -191,3 +191,54 @@ Deno.test("serve answers garbage with errors and goes on; refuses a second daemo
     assert.ok(await allGone(pids), "waiting hosts ended with the daemon");
   });
 });
+
+// systemd's side, played by a Python datagram socket (python3 is installed by .ci/run).
+const NOTIFY_LISTENER = `
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(30)
+print("bound", flush=True)
+while True:
+    d = s.recv(4096).decode()
+    print(d.replace("\\n", "|"), flush=True)
+    if d.startswith("STOPPING"):
+        break
+`;
+
+Deno.test("serve tells systemd READY=1, then WATCHDOG=1 while it runs, then STOPPING=1", async () => {
+  await withTempDir(async (tmp) => {
+    const xdg = `${tmp}/xdg`;
+    Deno.mkdirSync(xdg, { mode: 0o700 });
+    const notifySocket = `${tmp}/notify.sock`;
+    const systemd = new Job(
+      new Deno.Command("python3", {
+        args: ["-c", NOTIFY_LISTENER, notifySocket],
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn(),
+    );
+    await systemd.waitLines(1, 30_000);
+    const daemon = start(xdg, ["serve", "--hosts", "1"], {
+      NOTIFY_SOCKET: notifySocket,
+      WATCHDOG_USEC: "200000",
+    });
+    try {
+      const until = performance.now() + 30_000;
+      while ((systemd.stdout.match(/WATCHDOG=1/g) ?? []).length < 3) {
+        assert.ok(performance.now() < until, `no watchdog pings: ${systemd.stdout}`);
+        await delay(50);
+      }
+    } finally {
+      daemon.kill("SIGTERM");
+    }
+    assert.equal((await daemon.status).code, 0, daemon.stderr);
+    await systemd.status;
+    const lines = systemd.stdout.trim().split("\n");
+    assert.equal(lines[0], "bound");
+    assert.match(lines[1], /^READY=1\|STATUS=keeping 1 hosts warm at .*@serve\.sock$/);
+    assert.equal(lines.at(-1), "STOPPING=1");
+    assert.ok(lines.slice(2, -1).every((l) => l === "WATCHDOG=1"), systemd.stdout);
+  });
+});

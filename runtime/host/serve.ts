@@ -194,7 +194,8 @@ export class HostDaemon {
   }
 
   async #serveOne(conn: UnixPacketSocket): Promise<void> {
-    const packet = await conn.receive(MAX_REQUEST);
+    // A connection that says nothing is closed (it would hold a waiting thread).
+    const packet = await withTimeout(conn.receive(MAX_REQUEST), 10_000);
     if (packet === null) return conn.close();
     let keep = false;
     try {
