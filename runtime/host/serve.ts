@@ -283,6 +283,14 @@ function closeFd(fd: number): void {
   libc()?.close(fd);
 }
 
+function currentDir(): string {
+  try {
+    return Deno.cwd();
+  } catch {
+    return "/"; // removed under us
+  }
+}
+
 function describe(status: Deno.CommandStatus): string {
   return status.signal ? `killed by ${status.signal}` : `exit status ${status.code}`;
 }
@@ -312,10 +320,15 @@ export interface ServeStatus {
   lent: number;
 }
 
-/** A daemon's answer to status, or null when none serves at `path`. */
-export async function serveStatus(
-  path = serveSocketPath(),
-): Promise<ServeStatus | null> {
+/**
+ * Connects to the daemon at `path`, sends `message` (with `fds`) and waits up to 2 s for its
+ * answer; the connection stays open for the caller. Null when nobody answers.
+ */
+async function ask(
+  path: string,
+  message: Record<string, unknown>,
+  fds: number[] = [],
+): Promise<{ conn: UnixPacketSocket; answer: Record<string, unknown> } | null> {
   let conn: UnixPacketSocket;
   try {
     conn = UnixPacketSocket.connect(path);
@@ -323,14 +336,21 @@ export async function serveStatus(
     return null;
   }
   try {
-    conn.send(encode({ op: "status" }));
+    conn.send(encode(message), fds);
     const reply = await withTimeout(conn.receive(), 2000);
-    return reply === null ? null : decode(reply.data);
+    if (reply === null) throw new Error("closed");
+    return { conn, answer: decode(reply.data) };
   } catch {
-    return null;
-  } finally {
     conn.close();
+    return null;
   }
+}
+
+/** A daemon's answer to status, or null when none serves at `path`. */
+export async function serveStatus(path = serveSocketPath()): Promise<ServeStatus | null> {
+  const r = await ask(path, { op: "status" });
+  r?.conn.close();
+  return r?.answer.ok ? r.answer as unknown as ServeStatus : null;
 }
 
 /** Warm hosts lent by the daemon: their pids, in the order of the boots asked for. */
@@ -338,8 +358,6 @@ export interface Loan {
   pids: number[];
   /** Sends the hosts their boots: call once the pids are registered with the leader. */
   go(): void;
-  /** Gives the hosts back unused. */
-  cancel(): void;
 }
 
 /**
@@ -355,45 +373,30 @@ export async function borrowHosts(
   try {
     if (Deno.env.get(SERVE_ENV) === "0") return null;
   } catch { /* no permission to read it: the default */ }
-  let conn: UnixPacketSocket;
-  try {
-    conn = UnixPacketSocket.connect(path);
-  } catch {
-    return null;
-  }
-  try {
-    const lib = libc();
-    const umask = lib ? lib.umask(0o022) : 0o022;
-    lib?.umask(umask); // (read by setting it: put back at once)
-    conn.send(
-      encode({
-        op: "lend",
-        boots: boots.slice(0, MAX_LEND),
-        identity: hostIdentity(),
-        cwd: Deno.cwd(),
-        umask,
-      }),
-      stdio,
-    );
-    const reply = await withTimeout(conn.receive(), 2000);
-    const answer = reply && decode(reply.data);
-    if (!answer?.ok || !Array.isArray(answer.pids) || answer.pids.length === 0) {
-      conn.close();
-      return null;
-    }
-    return {
-      pids: answer.pids.map(Number),
-      go: () => {
-        try {
-          conn.send(encode({ op: "go" }));
-        } finally {
-          conn.close();
-        }
-      },
-      cancel: () => conn.close(),
-    };
-  } catch {
+  const lib = libc();
+  const umask = lib ? lib.umask(0o022) : 0o022;
+  lib?.umask(umask); // (read by setting it: put back at once)
+  const request = {
+    op: "lend",
+    boots: boots.slice(0, MAX_LEND),
+    identity: hostIdentity(),
+    cwd: currentDir(),
+    umask,
+  };
+  const r = await ask(path, request, stdio);
+  if (r === null) return null;
+  const { conn, answer } = r;
+  if (!answer.ok || !Array.isArray(answer.pids) || answer.pids.length === 0) {
     conn.close();
-    return null;
+    return null; // the daemon's reason does not matter: the caller starts its own hosts
   }
+  return {
+    pids: answer.pids.map(Number),
+    go: () => {
+      try {
+        conn.send(encode({ op: "go" }));
+      } catch { /* the daemon died: its hosts end unbooted, and the restore says so */ }
+      conn.close();
+    },
+  };
 }
