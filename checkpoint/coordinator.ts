@@ -17,6 +17,7 @@
 // Every wait is bounded. One checkpoint at a time per supervisor.
 
 import type { Supervisor } from "../runtime/host/supervisor.ts";
+import { withDeadline } from "../ipc/deadline.ts";
 import {
   commitManifest,
   type Manifest,
@@ -60,11 +61,7 @@ export class CheckpointError extends Error {
 const busy = new WeakSet<Supervisor>();
 
 function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CheckpointError(`${what}: timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return withDeadline(work, ms, () => new CheckpointError(`${what}: timed out after ${ms} ms`));
 }
 
 function newSession(): string {

@@ -20,6 +20,7 @@
 
 import { controlDir } from "../../checkpoint/control.ts";
 import { checkBoot, type HostBoot, hostCommand, hostEnv, hostIdentity, WARM_ENV } from "./boot.ts";
+import { withDeadline } from "../../ipc/deadline.ts";
 import { libc } from "../../ipc/libc.ts";
 import { UnixPacketListener, UnixPacketSocket } from "../../ipc/unix_socket.ts";
 import type { WarmStart } from "./warm_boot.ts";
@@ -295,17 +296,8 @@ function describe(status: Deno.CommandStatus): string {
   return status.signal ? `killed by ${status.signal}` : `exit status ${status.code}`;
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => timer = setTimeout(() => reject(new Error("timeout")), ms)),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const withTimeout = <T>(work: Promise<T>, ms: number) =>
+  withDeadline(work, ms, () => new Error(`no answer in ${ms} ms`));
 
 // ---- the client side ---------------------------------------------------------------------------
 

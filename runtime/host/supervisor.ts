@@ -73,7 +73,7 @@ export interface ExecJob {
 
 interface Host {
   vmid: number;
-  /** The host process (0 until a lent host's is known). */
+  /** The host process: our child, or one lent by `supervisor serve`. */
   pid: number;
   kill: (signal: Deno.Signal) => void;
   ready: Promise<void>;
